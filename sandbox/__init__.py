@@ -1,0 +1,65 @@
+"""Sandbox: a zone-based regulatory sandbox. create_app() wires things together and does no I/O."""
+from pathlib import Path
+
+from flask import Flask
+
+from . import config as config_module
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config=None):
+    app = Flask(__name__, instance_path=str(ROOT / "instance"), template_folder=str(ROOT / "templates"),
+                static_folder=str(ROOT / "static"))
+    app.config.from_object(config_module.DevelopmentConfig)
+    if isinstance(config, dict):
+        app.config.from_mapping(config)
+    elif config is not None:
+        app.config.from_object(config)
+    config_module.apply_derived(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_shell(app)
+    return app
+
+
+def register_extensions(app):
+    from . import models  # noqa: F401  (every table known to Alembic)
+    from .i18n import select_locale
+    from .security import init_security
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    init_security(app)
+
+
+def register_blueprints(app):
+    from .admin.views import bp as admin_bp
+    from .applicant import steps  # noqa: F401  (registers the form steps on the applicant blueprint)
+    from .applicant.views import bp as applicant_bp
+    from .auditor.views import bp as auditor_bp
+    from .auth.views import bp as auth_bp
+    from .errorpages import register_error_pages
+    from .files.views import bp as files_bp
+    from .authority.views import bp as authority_bp
+    from .committee.views import bp as committee_bp
+    from .navigation import register_navigation
+    from .public.views import bp as public_bp
+    from .review.views import bp as review_bp
+    from .secretariat.views import bp as secretariat_bp
+
+    for bp in (public_bp, auth_bp, applicant_bp, files_bp, secretariat_bp, review_bp, authority_bp,
+               committee_bp, auditor_bp, admin_bp):
+        app.register_blueprint(bp)
+    register_error_pages(app)
+    register_navigation(app)
+
+
+def register_shell(app):
+    from .cli import register_commands
+    register_commands(app)

@@ -1,0 +1,54 @@
+"""Administrators manage users and roles (not applications)."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+
+from ..errors import ValidationFailed
+from ..extensions import db
+from ..labels import Role
+from ..models import User
+from ..services import accounts
+from ..viewhelpers import load_or_404, me, require
+from .forms import RoleChangeForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@login_required
+def _only_admins():
+    require("admin.users")
+
+
+@bp.route("/users")
+def users():
+    query = request.args.get("q", "").strip()
+    stmt = select(User).order_by(User.email)
+    if query:
+        like = f"%{query.lower()}%"
+        stmt = stmt.where(db.or_(db.func.lower(User.email).like(like), db.func.lower(User.name).like(like)))
+    people = db.session.scalars(stmt.limit(200)).all()
+    return render_template("admin/users.html", users=people, q=query, form=RoleChangeForm(), roles=Role)
+
+
+@bp.route("/users/<int:user_id>/roles/<action>", methods=["POST"])
+def change_role(user_id, action):
+    user = load_or_404(User, user_id)
+    form = RoleChangeForm()
+    if not form.validate_on_submit() or action not in {"grant", "revoke"}:
+        flash(_("Choose a valid role."), "danger")
+        return redirect(url_for(".users"))
+    role = Role(form.role.data)
+    try:
+        if action == "grant":
+            changed = accounts.grant_role(me(), user, role)
+            message = _("%(user)s now has the role %(role)s.", user=user.email, role=role.label)
+        else:
+            changed = accounts.revoke_role(me(), user, role)
+            message = _("%(user)s no longer has the role %(role)s.", user=user.email, role=role.label)
+    except ValidationFailed as exc:
+        flash(exc.message, "danger")
+    else:
+        flash(message if changed else _("Nothing changed."), "success" if changed else "info")
+    return redirect(url_for(".users", q=request.args.get("q", "")))

@@ -1,0 +1,106 @@
+"""The applicant portal: my organisations, my applications, starting a new one."""
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..errors import ValidationFailed
+from ..extensions import db
+from ..labels import Instrument, OrganisationKind
+from ..models import Application
+from ..services import accounts, applications
+from ..viewhelpers import me, require
+from ..workflow import clocks
+from ..workflow.service import available_triggers
+from ..workflow.states import ApplicationState
+from .forms import JoinForm, NewApplicationForm, OrganisationForm
+
+bp = Blueprint("applicant", __name__, url_prefix="/applicant")
+
+
+def _next_step(application, user):
+    """The one thing the applicant should do next, in words."""
+    if application.state == ApplicationState.draft:
+        return _("Complete the form and submit it.")
+    if application.state == ApplicationState.supplement_requested:
+        return _("Send the supplement the office asked for.")
+    enabled = [a["label"] for a in available_triggers(application, user) if a["enabled"] and a["trigger"] != "withdraw"]
+    return enabled[0] if enabled else None
+
+
+@bp.before_request
+@login_required
+def _only_applicants():
+    require("applicant.portal")
+
+
+@bp.route("/")
+def dashboard():
+    user = me()
+    rows = []
+    if user.organisation_ids:
+        apps = db.session.scalars(
+            select(Application).where(Application.organisation_id.in_(user.organisation_ids))
+            .options(selectinload(Application.clocks), selectinload(Application.organisation),
+                     selectinload(Application.zone))
+            .order_by(Application.updated_at.desc())).all()
+        for app in apps:
+            rows.append({"app": app, "state": ApplicationState(app.state), "clock": clocks.view(app.current_clock),
+                         "next": _next_step(app, user)})
+    return render_template("applicant/dashboard.html", rows=rows, has_org=bool(user.organisation_ids))
+
+
+@bp.route("/organisations")
+def organisations():
+    return render_template("applicant/organisations.html", create_form=OrganisationForm(prefix="create"),
+                           join_form=JoinForm(prefix="join"), organisations=me().organisations,
+                           kinds=OrganisationKind)
+
+
+@bp.route("/organisations/create", methods=["POST"])
+def organisation_create():
+    form = OrganisationForm(prefix="create")
+    if form.validate_on_submit():
+        try:
+            org = accounts.create_organisation(me(), form.name.data, form.registration_number.data,
+                                               OrganisationKind(form.kind.data))
+        except ValidationFailed as exc:
+            form.registration_number.errors.append(exc.message)
+        else:
+            flash(_("%(name)s is created. Share its invitation code with colleagues: %(code)s",
+                    name=org.name, code=org.invite_code), "success")
+            return redirect(url_for(".organisations"))
+    return render_template("applicant/organisations.html", create_form=form, join_form=JoinForm(prefix="join"),
+                           organisations=me().organisations, kinds=OrganisationKind), 422
+
+
+@bp.route("/organisations/join", methods=["POST"])
+def organisation_join():
+    form = JoinForm(prefix="join")
+    if form.validate_on_submit():
+        try:
+            org = accounts.join_organisation(me(), form.invite_code.data)
+        except ValidationFailed as exc:
+            form.invite_code.errors.append(exc.message)
+        else:
+            flash(_("You have joined %(name)s.", name=org.name), "success")
+            return redirect(url_for(".organisations"))
+    return render_template("applicant/organisations.html", create_form=OrganisationForm(prefix="create"),
+                           join_form=form, organisations=me().organisations, kinds=OrganisationKind), 422
+
+
+@bp.route("/applications/new", methods=["GET", "POST"])
+def new():
+    user = me()
+    if not user.organisations:
+        flash(_("Create or join your organisation first."), "info")
+        return redirect(url_for(".organisations"))
+    form = NewApplicationForm()
+    form.organisation.choices = [(o.id, o.name) for o in user.organisations]
+    if form.validate_on_submit():
+        org = next(o for o in user.organisations if o.id == form.organisation.data)
+        application = applications.create_application(user, org, Instrument(form.instrument.data))
+        flash(_("Draft saved. You can leave at any time and continue later."), "success")
+        return redirect(url_for("applicant.edit", application_id=application.id))
+    return render_template("applicant/new.html", form=form)

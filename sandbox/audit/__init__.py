@@ -1,0 +1,1 @@
+"""The audit trail: one writer (record), the chain (stdlib only), exports."""

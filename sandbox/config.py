@@ -1,0 +1,74 @@
+"""Settings, read from the environment so one build runs anywhere."""
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'sandbox.sqlite'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(ROOT / "instance" / "uploads"))
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
+    # Served over HTTPS in production: turns on Secure cookies and HSTS.
+    HTTPS = _bool("HTTPS")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    OFFICIAL_GOV_SITE = _bool("OFFICIAL_GOV_SITE")
+    BABEL_DEFAULT_LOCALE = "ko"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+    LANGUAGES = ("ko", "en")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per 15 minutes")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "sandbox@localhost")
+    MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+    AUDIT_SIGNING_KEY = os.environ.get("AUDIT_SIGNING_KEY", str(ROOT / "instance" / "audit-signing.pem"))
+    WTF_CSRF_TIME_LIMIT = None
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite://")
+    RATELIMIT_STORAGE_URI = "memory://"
+    WTF_CSRF_ENABLED = False
+    SERVER_NAME = None
+
+
+def apply_derived(app):
+    """Settings that depend on other settings."""
+    if app.config["HTTPS"]:
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgresql://"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://"):]
+    if uri.startswith("sqlite://") and uri != "sqlite://":
+        # WAL lets readers go on while one writer commits; the busy timeout queues writers.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+            "connect_args": {"timeout": 30},
+        }

@@ -1,0 +1,62 @@
+"""Friendly error pages in Korean and English, and typed service errors turned into status codes."""
+from flask import render_template, request
+from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from .errors import SandboxError
+from .extensions import db
+
+MESSAGES = {
+    400: (lambda: _("The request could not be understood"),
+          lambda: _("Something in the request was malformed or the form had expired. Go back, reload the page and try again.")),
+    403: (lambda: _("You may not see this page"),
+          lambda: _("Your account does not have access to this page or action. If you think it should, ask the sandbox office.")),
+    404: (lambda: _("Page not found"),
+          lambda: _("The page or file you asked for does not exist, or it was moved.")),
+    405: (lambda: _("Not allowed"), lambda: _("This address does not accept that kind of request.")),
+    409: (lambda: _("The file has changed"),
+          lambda: _("Someone else acted on this file first, or it has moved to another stage. Reload it to see where it stands.")),
+    413: (lambda: _("The file is too large"),
+          lambda: _("Uploads may be at most %(mb)d MB each. Make the file smaller and try again.", mb=20)),
+    422: (lambda: _("The action is not possible yet"), lambda: _("Something the action needs is missing.")),
+    429: (lambda: _("Too many attempts"),
+          lambda: _("Too many attempts in a short time. Wait 15 minutes and try again.")),
+    500: (lambda: _("Something went wrong on our side"),
+          lambda: _("Nothing you did caused this. Your data is safe; try again in a moment. If it keeps happening, tell the sandbox office.")),
+    503: (lambda: _("The service is briefly unavailable"),
+          lambda: _("The database cannot be reached right now. Wait a moment and reload; nothing has been lost.")),
+}
+
+
+def render_error(code, message=None, reasons=None):
+    title, default_message = MESSAGES.get(code, MESSAGES[500])
+    return render_template("errors/error.html", code=code, title=title(), message=message or default_message(),
+                           reasons=reasons or []), code
+
+
+def register_error_pages(app):
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        if exc.code in (301, 302, 303, 307, 308) or exc.code is None:
+            return exc
+        return render_error(exc.code)
+
+    @app.errorhandler(SandboxError)
+    def sandbox_error(exc):
+        db.session.rollback()
+        return render_error(exc.status, message=exc.message or None, reasons=exc.reasons)
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(exc):
+        db.session.rollback()
+        app.logger.error("database error on %s: %s", request.path, exc)
+        return render_error(503)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc):
+        db.session.rollback()
+        if app.testing and not app.config.get("RENDER_500_IN_TESTS"):
+            raise exc  # tests see the real traceback
+        app.logger.exception("unhandled error on %s", request.path)
+        return render_error(500)

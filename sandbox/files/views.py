@@ -1,0 +1,125 @@
+"""The file page everyone who works on an application shares: details, clock, actions, timeline,
+documents and the workflow picture. What each person sees follows sandbox.policy."""
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+
+from .. import policy
+from ..errors import GuardFailed, InvalidTransition, StaleObject
+from ..extensions import db
+from ..labels import DocumentKind, Instrument, LegalGround, TechCategory
+from ..models import Application, AuditEvent, Document
+from ..services import documents
+from ..viewhelpers import load_or_404, me, require
+from ..workflow import clocks
+from ..workflow.diagram import diagram_source
+from ..workflow.service import available_triggers, fire
+from ..workflow.states import ApplicationState
+
+bp = Blueprint("files", __name__, url_prefix="/files")
+
+
+@bp.before_request
+@login_required
+def _logged_in():
+    pass
+
+
+def timeline(application):
+    return db.session.scalars(
+        select(AuditEvent).where(AuditEvent.application_id == application.id).order_by(AuditEvent.seq)).all()
+
+
+def details(application):
+    """The file's content as (label, value) rows, in form order."""
+    rows = [
+        (_("Instrument"), Instrument(application.instrument).label),
+        (_("Technology category"), TechCategory(application.category).label if application.category else "—"),
+        (_("Summary"), application.summary),
+    ]
+    if application.instrument == Instrument.quick_confirmation:
+        rows.append((_("Question"), application.question))
+        if application.answer:
+            rows.append((_("Answer"), application.answer))
+        return rows
+    period = (f"{application.period_start} – {application.period_end}"
+              if application.period_start and application.period_end else "—")
+    rows += [
+        (_("Innovation"), application.innovation), (_("Public and user benefit"), application.public_benefit),
+        (_("Regulations to be waived"), application.regulations), (_("Trial period"), period),
+        (_("Scale"), _("%(units)s units, %(users)s users", units=application.units or 0,
+                       users=application.users_planned or 0)),
+        (_("Safety plan"), application.safety_plan), (_("User protection and privacy"), application.user_protection),
+        (_("Insurance and compensation plan"), application.insurance_plan),
+        (_("Financing and organisation"), application.financing),
+    ]
+    if application.answer:
+        rows.append((_("Latest supplement from the applicant"), application.answer))
+    return rows
+
+
+def _with_urls(application, actions):
+    # The version travels with the button so a stale page gets a clear 409 instead of acting blindly.
+    return [{**a, "url": url_for(".act", application_id=application.id, trigger=a["trigger"], version=application.version)}
+            for a in actions]
+
+
+@bp.route("/<int:application_id>")
+def show(application_id):
+    application = load_or_404(Application, application_id)
+    require("application.view", application)
+    user = me()
+    return render_template(
+        "files/show.html", app=application, state=ApplicationState(application.state),
+        clock=clocks.view(application.current_clock), actions=_with_urls(application, available_triggers(application, user)),
+        events=timeline(application), can_edit=policy.may(user, "application.edit", application),
+        details=details(application), grounds=LegalGround, doc_kinds=DocumentKind)
+
+
+@bp.route("/<int:application_id>/actions/<trigger>", methods=["POST"])
+def act(application_id, trigger):
+    application = load_or_404(Application, application_id)
+    require("application.view", application)
+    data = {}
+    if request.form.get("due"):
+        try:
+            data["due"] = date.fromisoformat(request.form["due"])
+        except ValueError:
+            flash(_("The due date is not a valid date."), "danger")
+            return redirect(url_for(".show", application_id=application.id))
+    if request.form.get("answer"):
+        data["answer"] = request.form["answer"]
+    try:
+        fire(application, trigger, me(), reason=request.form.get("reason", ""),
+             expected_version=request.args.get("version") or None, **data)
+    except GuardFailed as exc:
+        flash(exc.message, "danger")
+        for reason in exc.reasons:
+            flash(reason, "warning")
+        return redirect(url_for(".show", application_id=application_id), code=303)
+    except (InvalidTransition, StaleObject) as exc:
+        db.session.rollback()
+        return render_template("errors/error.html", code=409, title=_("The file has changed"),
+                               message=exc.message, reasons=[]), 409
+    state = ApplicationState(db.session.get(Application, application_id).state)
+    flash(_("Done. The file is now “%(state)s”.", state=state.label), "success")
+    return redirect(url_for(".show", application_id=application_id), code=303)
+
+
+@bp.route("/<int:application_id>/workflow")
+def workflow(application_id):
+    application = load_or_404(Application, application_id)
+    require("application.view", application)
+    return render_template("files/workflow.html", app=application, state=ApplicationState(application.state),
+                           source=diagram_source(application, timeline(application)))
+
+
+@bp.route("/documents/<int:document_id>")
+def download(document_id):
+    document = load_or_404(Document, document_id)
+    path = documents.open_for_download(me(), document)
+    return send_file(path, mimetype=document.media_type, as_attachment=True, download_name=document.original_name,
+                     max_age=0)

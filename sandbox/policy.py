@@ -1,0 +1,91 @@
+"""Every permission decision: may(user, action, obj) and ensure(). Flask-Login only authenticates.
+
+Actions are dotted names shared with workflow triggers and audit actions (`application.submit`,
+`document.download`, `admin.roles`)."""
+from .errors import PermissionDenied
+from .labels import Role
+from .workflow.states import ApplicationState as S
+
+STAFF = frozenset({Role.secretariat, Role.reviewer, Role.authority, Role.committee, Role.chair,
+                   Role.auditor, Role.admin})
+
+# Actions decided by role alone.
+ROLE_ACTIONS = {
+    "admin.users": {Role.admin},
+    "admin.roles": {Role.admin},
+    "auditor.console": {Role.auditor},
+    "audit.export": {Role.auditor},
+    "secretariat.queue": {Role.secretariat},
+    "zone.manage": {Role.secretariat},
+    "review.queue": {Role.reviewer},
+    "authority.queue": {Role.authority},
+    "committee.queue": {Role.committee, Role.chair},
+    "application.create": {Role.applicant},
+    "applicant.portal": {Role.applicant},
+    "organisation.create": {Role.applicant},
+    "organisation.join": {Role.applicant},
+    "workflow.diagram": {Role.applicant, *STAFF},
+}
+
+# Who sees a file once it has left the applicant's hands (assignments narrow this in the Review issue).
+READ_ALL_FILES = {Role.secretariat, Role.auditor}
+EDITABLE_STATES = {S.draft}
+
+
+def _roles(user):
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    return user.role_set
+
+
+def _is_member(user, application):
+    return application.organisation_id in user.organisation_ids
+
+
+def _may_view_application(user, application):
+    roles = _roles(user)
+    if Role.applicant in roles and _is_member(user, application):
+        return True
+    if application.state == S.draft:
+        return False
+    if roles & READ_ALL_FILES:
+        return True
+    from .services.reviews import has_unconflicted_assignment
+    return has_unconflicted_assignment(user, application)
+
+
+def _may_fire(user, application, trigger):
+    from .workflow.machine import who_may
+    roles = _roles(user)
+    allowed = who_may(application.instrument, trigger) & roles
+    if not allowed:
+        return False
+    if allowed == {Role.applicant}:
+        return _is_member(user, application)
+    from .services.reviews import separation_problems
+    return not separation_problems(user, application, trigger)
+
+
+def may(user, action, obj=None):
+    """True when `user` may do `action` (on `obj`, when the action concerns one)."""
+    roles = _roles(user)
+    if action in ROLE_ACTIONS:
+        return bool(roles & ROLE_ACTIONS[action])
+    if action == "application.view":
+        return _may_view_application(user, obj)
+    if action in {"application.edit", "document.upload", "document.delete"}:
+        application = obj
+        return (Role.applicant in roles and _is_member(user, application)
+                and application.state in EDITABLE_STATES)
+    if action == "document.download":
+        return _may_view_application(user, obj.application)
+    if action == "application.timeline":
+        return _may_view_application(user, obj)
+    if action.startswith("application."):
+        return _may_fire(user, obj, action.split(".", 1)[1])
+    raise KeyError(f"unknown action {action!r}")
+
+
+def ensure(user, action, obj=None):
+    if not may(user, action, obj):
+        raise PermissionDenied(action)

@@ -1,0 +1,43 @@
+"""Security headers on every response, and the login manager's wiring."""
+from flask_babel import lazy_gettext as _l
+
+from .extensions import db, login_manager
+
+CSP = ("default-src 'self'; img-src 'self' data: {tiles}; style-src 'self'; script-src 'self'; "
+       "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
+       "form-action 'self'; object-src 'none'")
+
+
+def init_security(app):
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        from .models import User
+        return db.session.get(User, int(user_id))
+
+    tiles = _tile_origin(app.config.get("MAP_TILE_URL", ""))
+    csp = CSP.format(tiles=tiles).replace("  ", " ")
+
+    @app.after_request
+    def set_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", csp)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
+        if app.config.get("HTTPS"):
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+
+def _tile_origin(url):
+    if not url.startswith(("http://", "https://")):
+        return ""
+    scheme, rest = url.split("://", 1)
+    host = rest.split("/", 1)[0]
+    return f"{scheme}://{host}"

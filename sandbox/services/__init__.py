@@ -1,0 +1,1 @@
+"""Every write outside the workflow: one verb per function, committed through atomic()."""

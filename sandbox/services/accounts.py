@@ -1,0 +1,110 @@
+"""Accounts, roles and organisations: every write audited in its own transaction."""
+from datetime import datetime, timezone
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..audit.record import record
+from ..errors import ValidationFailed
+from ..extensions import db
+from ..labels import Role
+from ..models import Membership, Organisation, User, UserRole
+from .transaction import atomic
+
+
+def find_user_by_email(email):
+    return db.session.execute(select(User).where(func.lower(User.email) == email.strip().lower())).scalar_one_or_none()
+
+
+def register_user(email, name, password, roles=(Role.applicant,)):
+    email = email.strip().lower()
+    with atomic():
+        if find_user_by_email(email) is not None:
+            raise ValidationFailed(_("An account with this e-mail address already exists."))
+        user = User(email=email, name=name.strip())
+        user.set_password(password)
+        user.roles = [UserRole(role=Role(r)) for r in roles]
+        db.session.add(user)
+        db.session.flush()
+        record("user.registered", user, actor=user, data={"roles": sorted(str(r) for r in roles)})
+    return user
+
+
+def authenticate(email, password):
+    """The user when the password matches; records the login or the failed attempt either way."""
+    with atomic():
+        user = find_user_by_email(email or "")
+        if user is None or not user.check_password(password or "") or not user.is_active:
+            record("user.login_failed", user, actor=user if user else None, actor_label=(email or "")[:254],
+                   data={"email": (email or "")[:254]})
+            return None
+        user.last_login_at = datetime.now(timezone.utc)
+        record("user.logged_in", user, actor=user)
+    return user
+
+
+def record_logout(user):
+    with atomic():
+        record("user.logged_out", user, actor=user)
+
+
+def change_password(user, current, new):
+    with atomic():
+        if not user.check_password(current):
+            raise ValidationFailed(_("The current password is not correct."))
+        user.set_password(new)
+        record("user.password_changed", user, actor=user)
+
+
+def grant_role(admin, user, role):
+    role = Role(role)
+    with atomic():
+        if role in user.role_set:
+            return False
+        user.roles.append(UserRole(role=role, granted_by_id=admin.id))
+        record("user.role_granted", user, actor=admin, data={"role": role.value, "user": user.email})
+    return True
+
+
+def revoke_role(admin, user, role):
+    role = Role(role)
+    with atomic():
+        if admin.id == user.id and role == Role.admin:
+            raise ValidationFailed(_("You cannot remove your own administrator role."))
+        held = [r for r in user.roles if r.role == role]
+        if not held:
+            return False
+        for row in held:
+            user.roles.remove(row)
+        record("user.role_revoked", user, actor=admin, data={"role": role.value, "user": user.email})
+    return True
+
+
+def create_organisation(user, name, registration_number, kind):
+    with atomic():
+        number = registration_number.strip()
+        exists = db.session.execute(
+            select(Organisation).where(Organisation.registration_number == number)).scalar_one_or_none()
+        if exists is not None:
+            raise ValidationFailed(_("An organisation with this registration number already exists; "
+                                     "ask one of its members for the invitation code."))
+        organisation = Organisation(name=name.strip(), registration_number=number, kind=kind)
+        organisation.memberships.append(Membership(user=user))
+        db.session.add(organisation)
+        db.session.flush()
+        record("organisation.created", organisation, actor=user,
+               data={"name": organisation.name, "registration_number": number, "kind": str(kind)})
+    return organisation
+
+
+def join_organisation(user, invite_code):
+    with atomic():
+        organisation = db.session.execute(
+            select(Organisation).where(Organisation.invite_code == invite_code.strip())).scalar_one_or_none()
+        if organisation is None:
+            raise ValidationFailed(_("No organisation has this invitation code. Check it with the person who sent it."))
+        if organisation.id in user.organisation_ids:
+            raise ValidationFailed(_("You are already a member of %(name)s.", name=organisation.name))
+        organisation.memberships.append(Membership(user=user))
+        record("organisation.joined", organisation, actor=user, data={"name": organisation.name})
+    return organisation

@@ -1,0 +1,91 @@
+"""Documents: stored outside static/ under their SHA-256, type checked from the content itself,
+every upload and every download audited in the same transaction."""
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+import filetype
+from flask import current_app
+from flask_babel import gettext as _
+
+from .. import policy
+from ..audit.record import record
+from ..errors import ValidationFailed
+from ..extensions import db
+from ..models import Document
+from .transaction import atomic
+
+ALLOWED_TYPES = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp"}
+CHUNK = 1024 * 1024
+
+
+def _store_dir():
+    path = Path(current_app.config["UPLOAD_DIR"])
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def path_for(sha256):
+    return _store_dir() / sha256[:2] / sha256
+
+
+def _save_stream(stream):
+    """Copy to a temporary file while hashing; move into place under the hash (same content, one file)."""
+    digest = hashlib.sha256()
+    size = 0
+    tmp = tempfile.NamedTemporaryFile(dir=_store_dir(), delete=False, prefix=".upload-")
+    try:
+        with tmp:
+            while chunk := stream.read(CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+                tmp.write(chunk)
+        return tmp.name, digest.hexdigest(), size
+    except BaseException:
+        os.unlink(tmp.name)
+        raise
+
+
+def upload_document(user, application, file_storage, kind):
+    policy.ensure(user, "document.upload", application)
+    head = file_storage.stream.read(8192)
+    file_storage.stream.seek(0)
+    kind_guess = filetype.guess(head)
+    media_type = kind_guess.mime if kind_guess else None
+    if media_type not in ALLOWED_TYPES:
+        raise ValidationFailed(_("Only PDF, PNG, JPEG and WebP files are accepted; this file's content is not one of them."))
+    tmp_name, sha256, size = _save_stream(file_storage.stream)
+    if size == 0:
+        os.unlink(tmp_name)
+        raise ValidationFailed(_("The file is empty."))
+    target = path_for(sha256)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(tmp_name, target)
+    name = os.path.basename(file_storage.filename or "document")[:255] or "document"
+    with atomic():
+        document = Document(application=application, kind=kind, original_name=name, sha256=sha256, size=size,
+                            media_type=media_type, uploaded_by=user)
+        application.documents.append(document)
+        db.session.flush()
+        record("document.uploaded", document, application=application, actor=user,
+               data={"name": name, "sha256": sha256, "size": size, "media_type": media_type, "kind": str(kind)})
+    return document
+
+
+def open_for_download(user, document):
+    """Audit the access, then hand back the path; the caller streams it."""
+    policy.ensure(user, "document.download", document)
+    with atomic():
+        record("document.downloaded", document, application=document.application, actor=user,
+               data={"name": document.original_name, "sha256": document.sha256})
+    return path_for(document.sha256)
+
+
+def remove_document(user, document):
+    application = document.application
+    policy.ensure(user, "document.delete", application)
+    with atomic():
+        application.documents.remove(document)
+        record("document.removed", application, application=application, actor=user,
+               data={"name": document.original_name, "sha256": document.sha256})

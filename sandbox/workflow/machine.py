@@ -1,0 +1,212 @@
+"""The one declaration of the workflow: for each instrument, every transition with who may fire
+it and which guards must hold. Pages, buttons, diagrams, policy and tests all read it from here."""
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from transitions import Machine
+
+from ..labels import Instrument, Role
+from . import guards as g
+from .states import ApplicationState as S
+
+SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Step:
+    trigger: str
+    source: tuple
+    dest: S
+    who: frozenset
+    label: object
+    guards: tuple = ()
+    # Picks one destination among several declared for the same trigger (a supplement goes back
+    # to the stage that asked for it); unlike guards, a routing miss is not the user's fault.
+    route: object = None
+    needs_reason: bool = False
+    style: str = "primary"
+    extra: dict = field(default_factory=dict)
+
+
+APPLICANT = frozenset({Role.applicant})
+OFFICE = frozenset({Role.secretariat})
+CHAIR = frozenset({Role.chair})
+AUTHORITY_OR_OFFICE = frozenset({Role.authority, Role.secretariat})
+BY_SYSTEM = frozenset({SYSTEM})
+
+REVIEW_STAGES = (S.screening, S.expert_review, S.exemption_check)
+BEFORE_DECISION = (S.draft, S.submitted, S.screening, S.supplement_requested, S.expert_review,
+                   S.exemption_check, S.committee)
+
+
+def _returning_to(stage):
+    def route(application):
+        return application.supplement_from == stage
+    route.__name__ = f"returning_to_{stage}"
+    return route
+
+
+def _review_steps(submit_guards):
+    """The review path shared by trial exemptions and temporary permits."""
+    steps = [
+        Step("submit", (S.draft,), S.submitted, APPLICANT, _l("Submit"), submit_guards),
+        Step("screen", (S.submitted,), S.screening, OFFICE, _l("Start screening")),
+        Step("accept", (S.screening,), S.expert_review, OFFICE, _l("Accept for expert review")),
+        Step("return_to_applicant", (S.screening,), S.returned, OFFICE, _l("Return to applicant"),
+             needs_reason=True, style="danger"),
+        Step("request_supplement", REVIEW_STAGES, S.supplement_requested, OFFICE, _l("Request a supplement"),
+             needs_reason=True, style="secondary"),
+    ]
+    steps += [
+        Step("answer_supplement", (S.supplement_requested,), stage, APPLICANT, _l("Send the supplement"),
+             (g.supplement_answered,), route=_returning_to(stage))
+        for stage in REVIEW_STAGES
+    ]
+    steps += [
+        Step("close_review", (S.expert_review,), S.exemption_check, OFFICE, _l("Close expert review"),
+             (g.enough_reviews,)),
+        Step("to_committee", (S.exemption_check,), S.committee, OFFICE, _l("Put on the committee agenda"),
+             (g.every_exemption_has_opinion,)),
+        Step("approve", (S.committee,), S.approved, CHAIR, _l("Record approval"), (g.quorum,)),
+        Step("approve_with_conditions", (S.committee,), S.approved, CHAIR, _l("Record approval with conditions"),
+             (g.quorum, g.has_conditions)),
+        Step("reject", (S.committee,), S.rejected, CHAIR, _l("Record rejection"), (g.quorum,),
+             needs_reason=True, style="danger"),
+        Step("defer", (S.committee,), S.committee, CHAIR, _l("Defer to the next meeting"),
+             needs_reason=True, style="secondary"),
+    ]
+    return steps
+
+
+TRIAL_STEPS = _review_steps((g.form_complete, g.has_exemption_request, g.zone_offers_instrument,
+                             g.category_allowed, g.site_inside_zone, g.period_within_limit)) + [
+    Step("start_trial", (S.approved,), S.trial_active, APPLICANT, _l("Start the trial"),
+         (g.conditions_accepted, g.insurance_valid, g.zone_has_capacity)),
+    Step("suspend", (S.trial_active,), S.suspended, OFFICE, _l("Suspend the trial"), needs_reason=True,
+         style="danger"),
+    Step("resume", (S.suspended,), S.trial_active, OFFICE, _l("Resume the trial")),
+    Step("request_extension", (S.trial_active,), S.extension_review, APPLICANT, _l("Request an extension"),
+         (g.extension_allowed,), needs_reason=True, style="secondary"),
+    Step("grant_extension", (S.extension_review,), S.trial_active, OFFICE, _l("Grant the extension")),
+    Step("refuse_extension", (S.extension_review,), S.trial_active, OFFICE, _l("Refuse the extension"),
+         needs_reason=True, style="danger"),
+    Step("request_law_amendment", (S.trial_active,), S.amendment_pending, APPLICANT,
+         _l("Request a law amendment"), (g.amendment_window_open,), needs_reason=True, style="secondary"),
+    Step("make_permanent", (S.amendment_pending,), S.permanent, OFFICE, _l("Law amended: permanent permit")),
+    Step("convert_to_temporary_permit", (S.amendment_pending,), S.temporary_permit, OFFICE,
+         _l("Convert to a temporary permit")),
+    Step("finish", (S.trial_active,), S.result_reporting, frozenset({Role.applicant, Role.secretariat}),
+         _l("Finish the trial")),
+    Step("evaluate", (S.result_reporting,), S.evaluated, OFFICE, _l("Record the evaluation"),
+         (g.result_report_filed,)),
+    Step("close", (S.evaluated,), S.closed, OFFICE, _l("Close the file")),
+    Step("withdraw", BEFORE_DECISION + (S.approved,), S.withdrawn, APPLICANT, _l("Withdraw"),
+         needs_reason=True, style="danger"),
+    Step("cancel", (S.approved, S.trial_active, S.suspended, S.extension_review, S.amendment_pending),
+         S.cancelled, OFFICE, _l("Cancel after a hearing"), needs_reason=True, style="danger"),
+]
+
+PERMIT_STEPS = _review_steps((g.form_complete, g.has_exemption_request, g.zone_offers_instrument,
+                              g.category_allowed, g.site_inside_zone, g.period_within_limit)) + [
+    Step("activate_permit", (S.approved,), S.permit_active, APPLICANT, _l("Start operating under the permit"),
+         (g.conditions_accepted, g.insurance_valid)),
+    Step("make_permanent", (S.permit_active,), S.permanent, OFFICE, _l("Law amended: permanent permit")),
+    Step("withdraw", BEFORE_DECISION + (S.approved,), S.withdrawn, APPLICANT, _l("Withdraw"),
+         needs_reason=True, style="danger"),
+    Step("cancel", (S.approved, S.permit_active), S.cancelled, OFFICE, _l("Cancel after a hearing"),
+         needs_reason=True, style="danger"),
+]
+
+QUICK_STEPS = [
+    Step("submit", (S.draft,), S.submitted, APPLICANT, _l("Submit"), (g.question_complete,)),
+    Step("answer_regulation_exists", (S.submitted,), S.regulation_exists, AUTHORITY_OR_OFFICE,
+         _l("Answer: a regulation applies"), needs_reason=True, style="secondary"),
+    Step("answer_no_regulation", (S.submitted,), S.no_regulation, AUTHORITY_OR_OFFICE,
+         _l("Answer: no regulation applies"), needs_reason=True),
+    Step("deem_no_regulation", (S.submitted,), S.deemed_no_regulation, BY_SYSTEM,
+         _l("Deemed: no regulation applies"), (g.answer_period_elapsed,)),
+    Step("withdraw", (S.draft, S.submitted), S.withdrawn, APPLICANT, _l("Withdraw"), needs_reason=True,
+         style="danger"),
+]
+
+STEPS = {
+    Instrument.trial_exemption: TRIAL_STEPS,
+    Instrument.temporary_permit: PERMIT_STEPS,
+    Instrument.quick_confirmation: QUICK_STEPS,
+}
+
+
+def _condition(step):
+    """Routing first (cheap, silent), then every guard, collecting all reasons, not just the first."""
+    def check(event):
+        application = event.model
+        if step.route is not None and not step.route(application):
+            return False
+        reasons = []
+        for guard in step.guards:
+            reasons.extend(guard(application, **event.kwargs.get("data", {})))
+        event.kwargs.setdefault("reasons", []).extend(r for r in reasons if r not in event.kwargs["reasons"])
+        return not reasons
+    return check
+
+
+def _states(steps):
+    names = [S.draft]
+    for step in steps:
+        for state in (*step.source, step.dest):
+            if state not in names:
+                names.append(state)
+    return [s.value for s in names]
+
+
+def _build(steps):
+    return Machine(
+        model=None, states=_states(steps), initial=S.draft.value, auto_transitions=False,
+        send_event=True, model_attribute="state",
+        transitions=[{"trigger": s.trigger, "source": [x.value for x in s.source], "dest": s.dest.value,
+                      "conditions": [_condition(s)]} for s in steps],
+    )
+
+
+# One shared machine per instrument (transitions FAQ: never one machine per ORM row).
+MACHINES = {instrument: _build(steps) for instrument, steps in STEPS.items()}
+
+
+def steps_for(instrument, trigger=None, source=None):
+    """Declared steps, optionally only those for one trigger and/or leaving one state."""
+    return [s for s in STEPS[Instrument(instrument)]
+            if (trigger is None or s.trigger == trigger) and (source is None or S(source) in s.source)]
+
+
+def triggers_from(instrument, state):
+    """Triggers declared from `state`, in declaration order, without duplicates."""
+    seen = []
+    for step in steps_for(instrument, source=state):
+        if step.trigger not in seen:
+            seen.append(step.trigger)
+    return seen
+
+
+def who_may(instrument, trigger):
+    roles = set()
+    for step in steps_for(instrument, trigger=trigger):
+        roles |= step.who
+    return frozenset(roles)
+
+
+# The audit action each trigger records, in the past tense (`application.submitted`).
+PAST_TENSE = {
+    "submit": "submitted", "screen": "screening_started", "accept": "accepted",
+    "return_to_applicant": "returned", "request_supplement": "supplement_requested",
+    "answer_supplement": "supplement_answered", "close_review": "review_closed",
+    "to_committee": "sent_to_committee", "approve": "approved",
+    "approve_with_conditions": "approved_with_conditions", "reject": "rejected", "defer": "deferred",
+    "start_trial": "trial_started", "suspend": "suspended", "resume": "resumed",
+    "request_extension": "extension_requested", "grant_extension": "extension_granted",
+    "refuse_extension": "extension_refused", "request_law_amendment": "law_amendment_requested",
+    "make_permanent": "made_permanent", "convert_to_temporary_permit": "converted_to_temporary_permit",
+    "finish": "finished", "evaluate": "evaluated", "close": "closed", "withdraw": "withdrawn",
+    "cancel": "cancelled", "activate_permit": "permit_activated",
+    "answer_regulation_exists": "answered_regulation_exists", "answer_no_regulation": "answered_no_regulation",
+    "deem_no_regulation": "deemed_no_regulation",
+}

@@ -1,0 +1,122 @@
+"""The one door for a state change: fire(). Lock, ask policy, run guards, transition, move the
+clocks, write the audit event, commit; on any failure roll everything back and raise a typed error."""
+from datetime import datetime, timezone
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+from transitions import MachineError
+
+from .. import policy
+from ..audit.record import record
+from ..errors import GuardFailed, InvalidTransition, PermissionDenied, StaleObject
+from ..extensions import db
+from ..models import Application
+from ..services.transaction import atomic
+from . import clocks
+from .machine import MACHINES, PAST_TENSE, SYSTEM, steps_for, triggers_from, who_may
+from .states import ApplicationState as S
+
+
+def _lock(application):
+    # FOR UPDATE on PostgreSQL; SQLite ignores it and relies on the version column.
+    return db.session.execute(
+        select(Application).where(Application.id == application.id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def _ensure_allowed(actor, application, trigger):
+    if actor == SYSTEM:
+        if SYSTEM not in who_may(application.instrument, trigger):
+            raise PermissionDenied(_("Only a person may do this."))
+        return
+    policy.ensure(actor, f"application.{trigger}", application)
+
+
+def _apply_effects(application, trigger, source, dest, now, reason, data):
+    """Columns that belong to a transition, set in the same flush as the state."""
+    if trigger == "submit" and application.submitted_at is None:
+        application.submitted_at = now
+        application.reference = application.reference or f"SBX-{now:%Y}-{application.id:06d}"
+    if dest == S.supplement_requested:
+        application.supplement_from = source
+        application.supplement_request = reason
+        application.supplement_due = data.get("due")
+    if source == S.supplement_requested:
+        application.answer = data.get("answer", "")
+        application.supplement_from = None
+
+
+def fire(application, trigger, actor, *, reason="", expected_version=None, now=None, **data):
+    """Fire `trigger` on `application` as `actor` (a User or SYSTEM). Returns the application."""
+    now = now or datetime.now(timezone.utc)
+    reason = (reason or "").strip()
+    try:
+        with atomic():
+            locked = _lock(application)
+            if expected_version is not None and locked.version != int(expected_version):
+                raise StaleObject(_("Someone else changed this file after you opened it. Reload and try again."))
+            if trigger not in triggers_from(locked.instrument, locked.state):
+                if not steps_for(locked.instrument, trigger=trigger):
+                    raise InvalidTransition(_("Unknown action."))
+                raise InvalidTransition(_("This file has moved on to “%(state)s”; that action no longer applies.",
+                                          state=S(locked.state).label))
+            _ensure_allowed(actor, locked, trigger)
+            steps = steps_for(locked.instrument, trigger=trigger, source=locked.state)
+            if any(s.needs_reason for s in steps) and not reason:
+                raise GuardFailed(_("Give a reason."), [_("Give a reason.")])
+            source = S(locked.state)
+            reasons = []
+            try:
+                fired = MACHINES[locked.instrument].events[trigger].trigger(
+                    locked, data={**data, "now": now}, reasons=reasons)
+            except MachineError as exc:
+                raise InvalidTransition(str(exc)) from exc
+            if not fired:
+                raise GuardFailed(_("This action is not possible yet."),
+                                  reasons or [_("The file is not ready for this action.")])
+            dest = S(locked.state)
+            _apply_effects(locked, trigger, source, dest, now, reason, data)
+            clocks.on_transition(locked, source, dest, now=now, reason=reason, due=data.get("due"))
+            record(f"application.{PAST_TENSE[trigger]}", locked, application=locked, from_state=source,
+                   to_state=dest, actor=None if actor == SYSTEM else actor,
+                   role=SYSTEM if actor == SYSTEM else None,
+                   actor_label=SYSTEM if actor == SYSTEM else None,
+                   data={k: v for k, v in {"reason": reason, **data}.items() if v not in ("", None)})
+            db.session.flush()
+    except StaleDataError as exc:
+        raise StaleObject(_("Someone else changed this file at the same moment. Reload and try again.")) from exc
+    return locked
+
+
+def blocking_reasons(application, trigger, **data):
+    """Why `trigger` cannot fire now (empty: it can), without firing it."""
+    reasons = []
+    for step in steps_for(application.instrument, trigger=trigger, source=application.state):
+        if step.route is not None and not step.route(application):
+            continue
+        step_reasons = []
+        for guard in step.guards:
+            step_reasons.extend(guard(application, **data))
+        if not step_reasons:
+            return []
+        reasons.extend(r for r in step_reasons if r not in reasons)
+    return reasons
+
+
+def available_triggers(application, user):
+    """The actions `user` may take on the file now, each with its label and any blocking reasons."""
+    actions = []
+    for trigger in triggers_from(application.instrument, application.state):
+        if not policy.may(user, f"application.{trigger}", application):
+            continue
+        step = steps_for(application.instrument, trigger=trigger, source=application.state)[0]
+        # A supplement's answer and an approval's conditions come with their own forms.
+        guarded_by_form = trigger in {"answer_supplement", "approve_with_conditions"}
+        reasons = [] if guarded_by_form else blocking_reasons(application, trigger)
+        actions.append({
+            "trigger": trigger, "label": str(step.label), "enabled": not reasons, "reasons": reasons,
+            "needs_reason": step.needs_reason, "style": step.style,
+        })
+    return actions
