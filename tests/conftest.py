@@ -1,0 +1,100 @@
+"""Fixtures: an app per test session, a clean schema per test, and helpers to log in as any role.
+
+SQLite (in memory) by default; PostgreSQL when DATABASE_URL names one. Tests commit for real,
+so each test starts from an empty schema (drop/create on SQLite, truncation on PostgreSQL)."""
+import os
+
+import pytest
+from sqlalchemy import text
+
+from sandbox import create_app
+from sandbox.config import TestingConfig
+from sandbox.extensions import db as _db
+from sandbox.labels import Role
+
+from . import factories
+
+PASSWORD = factories.PASSWORD
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    uploads = tmp_path_factory.mktemp("uploads")
+    config = {"UPLOAD_DIR": str(uploads)}
+    if os.environ.get("DATABASE_URL"):
+        config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    else:
+        # One shared in-memory database for every connection of the test session.
+        config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"poolclass": __import__("sqlalchemy.pool").pool.StaticPool,
+                                               "connect_args": {"check_same_thread": False}}
+    app = create_app(TestingConfig)
+    app.config.update(config)
+    with app.app_context():
+        _db.engine.dispose()
+        _db.drop_all()
+        _db.create_all()
+        from sandbox.audit.ddl import install_append_only_triggers
+        install_append_only_triggers(_db.session.connection())
+        _db.session.commit()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.drop_all()
+
+
+def _clean(session):
+    bind = session.get_bind()
+    tables = list(reversed(_db.metadata.sorted_tables))
+    if bind.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        from sandbox.audit.ddl import without_append_only_triggers
+        with without_append_only_triggers(session.connection()):
+            for table in tables:
+                session.execute(table.delete())
+    session.commit()
+
+
+@pytest.fixture
+def db(app):
+    """A clean database, usable inside an app context."""
+    with app.app_context():
+        _clean(_db.session)
+        yield _db
+        _db.session.rollback()
+        _db.session.remove()
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app, db):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(db):
+    def make(*roles, **kwargs):
+        return factories.UserFactory(roles=[Role(r) for r in roles], **kwargs)
+    return make
+
+
+def login(client, user, password=PASSWORD):
+    response = client.post("/auth/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302, "login failed"
+    return response
+
+
+@pytest.fixture
+def login_as(client, make_user):
+    """Log the test client in as a new user holding `roles`; returns the user."""
+    def log_in(*roles, **kwargs):
+        user = make_user(*roles, **kwargs)
+        login(client, user)
+        return user
+    return log_in
