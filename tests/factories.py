@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
+from werkzeug.security import generate_password_hash
 
 from sandbox.extensions import db
 from sandbox.labels import DocumentKind, Instrument, LegalGround, OrganisationKind, Role, TechCategory
@@ -31,7 +32,8 @@ class UserFactory(BaseFactory):
 
     @factory.post_generation
     def password(obj, create, extracted, **kwargs):
-        obj.set_password(extracted or PASSWORD)
+        # A cheap hash keeps the suite fast; the product itself hashes with scrypt (User.set_password).
+        obj.password_hash = generate_password_hash(extracted or PASSWORD, method="pbkdf2:sha256:1000")
 
     @factory.post_generation
     def roles(obj, create, extracted, **kwargs):
