@@ -69,6 +69,8 @@ def db(app):
 
 @pytest.fixture
 def client(app, db):
+    from sandbox.extensions import limiter
+    limiter.reset()  # throttling counters must not leak from one test into the next
     return app.test_client()
 
 
