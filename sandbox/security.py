@@ -19,8 +19,7 @@ def init_security(app):
         from .models import User
         return db.session.get(User, int(user_id))
 
-    tiles = _tile_origin(app.config.get("MAP_TILE_URL", ""))
-    csp = CSP.format(tiles=tiles).replace("  ", " ")
+    csp = content_security_policy(app)
 
     @app.after_request
     def set_headers(response):
@@ -33,6 +32,14 @@ def init_security(app):
         if app.config.get("HTTPS"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
+
+
+def content_security_policy(app, inline_styles=False):
+    policy = CSP.format(tiles=_tile_origin(app.config.get("MAP_TILE_URL", ""))).replace("  ", " ")
+    if inline_styles:
+        # Only for pages drawing generated diagrams (mermaid writes <style> into its SVG); scripts stay strict.
+        policy = policy.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+    return policy
 
 
 def _tile_origin(url):

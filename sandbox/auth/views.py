@@ -31,8 +31,16 @@ def _login_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _address_and_account():
+    # Per address and account: guessing one password is slowed down without locking out a whole office behind one NAT.
+    return f"{request.remote_addr}|{(request.form.get('email') or '').strip().lower()}"
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda response: bool(g.get("login_failed")))
+@limiter.limit(_login_limit, key_func=_address_and_account, methods=["POST"],
+               deduct_when=lambda response: bool(g.get("login_failed")))
+@limiter.limit(lambda: current_app.config["LOGIN_ADDRESS_RATE_LIMIT"], methods=["POST"],
+               deduct_when=lambda response: bool(g.get("login_failed")))
 def login():
     if current_user.is_authenticated:
         return redirect(_home())

@@ -2,7 +2,8 @@
 documents and the workflow picture. What each person sees follows sandbox.policy."""
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import (Blueprint, current_app, flash, make_response, redirect, render_template, request, send_file,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from .. import policy
 from ..errors import GuardFailed, InvalidTransition, StaleObject
 from ..extensions import db
 from ..labels import DocumentKind, Instrument, LegalGround, TechCategory
+from ..security import content_security_policy
 from ..models import Application, AuditEvent, Document
 from ..services import documents
 from ..viewhelpers import load_or_404, me, require
@@ -113,8 +115,11 @@ def act(application_id, trigger):
 def workflow(application_id):
     application = load_or_404(Application, application_id)
     require("application.view", application)
-    return render_template("files/workflow.html", app=application, state=ApplicationState(application.state),
-                           source=diagram_source(application, timeline(application)))
+    response = make_response(render_template(
+        "files/workflow.html", app=application, state=ApplicationState(application.state),
+        source=diagram_source(application, timeline(application))))
+    response.headers["Content-Security-Policy"] = content_security_policy(current_app, inline_styles=True)
+    return response
 
 
 @bp.route("/documents/<int:document_id>")

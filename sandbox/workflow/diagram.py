@@ -6,9 +6,14 @@ from .machine import STEPS, _states
 from .states import ApplicationState as S
 
 
+# Shown as a sentence under the picture instead: drawn, they join every state to one sink and hide the path.
+EVERYWHERE = ("withdraw", "cancel")
+
+
 def diagram_source(application, events=()):
     """Mermaid text for the application's instrument: current state highlighted, visited states marked."""
-    steps = STEPS[application.instrument]
+    steps = [s for s in STEPS[application.instrument]
+             if s.trigger not in EVERYWHERE or S(application.state) == s.dest]
     machine = GraphMachine(
         model=None, states=_states(steps), initial=S.draft.value, auto_transitions=False,
         graph_engine="mermaid", show_state_attributes=False, title="",
@@ -20,7 +25,7 @@ def diagram_source(application, events=()):
     for state in dict.fromkeys(visited):
         graph.set_node_style(state, "previous")
     graph.set_node_style(str(application.state), "active")
-    text = graph.get_graph().source
+    text = graph.get_graph().source.replace("direction LR", "direction TB")
     # Readable labels: replace the technical state names with translated ones.
     for state in S:
         text = text.replace(f'state "{state.value}" as {state.value}', f'state "{state.label}" as {state.value}')

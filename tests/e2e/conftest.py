@@ -53,8 +53,7 @@ def server_env(tmp_path_factory):
     # E2E_DATABASE_URL lets CI serve the browser tests from PostgreSQL; SQLite otherwise.
     database = os.environ.get("E2E_DATABASE_URL") or f"sqlite:///{tmp / 'e2e.sqlite'}"
     env = {**os.environ, "DATABASE_URL": database, "UPLOAD_DIR": str(tmp / "uploads"),
-           "SECRET_KEY": "e2e", "AUDIT_SIGNING_KEY": str(tmp / "audit-signing.pem"),
-           "LOGIN_RATE_LIMIT": "100 per minute"}
+           "SECRET_KEY": "e2e", "AUDIT_SIGNING_KEY": str(tmp / "audit-signing.pem")}
     _flask(env, "db", "upgrade")
     _flask(env, "demo-data")
     return env
