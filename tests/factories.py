@@ -146,7 +146,8 @@ class ApplicationFactory(BaseFactory):
     def exemptions(obj, create, extracted, **kwargs):
         """One exemption request for the zone's first exemption type, unless `exemptions=[]`."""
         if extracted is None:
-            extracted = obj.zone.exemption_types[:1] if obj.zone else []
+            wants_exemptions = obj.instrument != Instrument.quick_confirmation and obj.zone
+            extracted = obj.zone.exemption_types[:1] if wants_exemptions else []
         for exemption_type in extracted:
             obj.exemption_requests.append(ExemptionRequest(
                 exemption_type=exemption_type, legal_ground=LegalGround.no_standard,
@@ -158,7 +159,6 @@ class ApplicationFactory(BaseFactory):
 class QuickConfirmationFactory(ApplicationFactory):
     instrument = Instrument.quick_confirmation
     question = "Does the Electricity Business Act require a licence for this?"
-    exemptions = []
 
 
 class ExemptionRequestFactory(BaseFactory):

@@ -78,7 +78,8 @@ def show(application_id):
         "files/show.html", app=application, state=ApplicationState(application.state),
         clock=clocks.view(application.current_clock), actions=_with_urls(application, available_triggers(application, user)),
         events=timeline(application), can_edit=policy.may(user, "application.edit", application),
-        details=details(application), grounds=LegalGround, doc_kinds=DocumentKind)
+        details=details(application), grounds=LegalGround, doc_kinds=DocumentKind,
+        supplement_owed=application.state == ApplicationState.supplement_requested)
 
 
 @bp.route("/<int:application_id>/actions/<trigger>", methods=["POST"])
