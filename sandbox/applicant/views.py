@@ -5,6 +5,7 @@ from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from .. import policy
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..labels import Instrument, OrganisationKind
@@ -47,7 +48,7 @@ def dashboard():
             .order_by(Application.updated_at.desc())).all()
         for app in apps:
             rows.append({"app": app, "state": ApplicationState(app.state), "clock": clocks.view(app.current_clock),
-                         "next": _next_step(app, user)})
+                         "next": _next_step(app, user), "editable": policy.may(user, "application.edit", app)})
     return render_template("applicant/dashboard.html", rows=rows, has_org=bool(user.organisation_ids))
 
 

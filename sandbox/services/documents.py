@@ -66,7 +66,7 @@ def upload_document(user, application, file_storage, kind):
     with atomic():
         document = Document(application=application, kind=kind, original_name=name, sha256=sha256, size=size,
                             media_type=media_type, uploaded_by=user)
-        application.documents.append(document)
+        db.session.add(document)
         db.session.flush()
         record("document.uploaded", document, application=application, actor=user,
                data={"name": name, "sha256": sha256, "size": size, "media_type": media_type, "kind": str(kind)})

@@ -62,6 +62,16 @@ def has_exemption_request(application, **_data):
     return []
 
 
+def exemptions_fit_zone(application, **_data):
+    zone = application.zone
+    if zone is None:
+        return []
+    offered = {e.id for e in zone.exemption_types}
+    return [_("The zone %(zone)s does not offer the exemption “%(name)s”; remove it or choose another zone.",
+              zone=zone.name, name=r.exemption_type.name)
+            for r in application.exemption_requests if r.exemption_type_id not in offered]
+
+
 def zone_offers_instrument(application, **_data):
     zone = application.zone
     if zone is not None and application.instrument not in (zone.instruments or []):

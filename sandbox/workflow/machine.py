@@ -78,7 +78,7 @@ def _review_steps(submit_guards):
     return steps
 
 
-TRIAL_STEPS = _review_steps((g.form_complete, g.has_exemption_request, g.zone_offers_instrument,
+TRIAL_STEPS = _review_steps((g.form_complete, g.has_exemption_request, g.exemptions_fit_zone, g.zone_offers_instrument,
                              g.category_allowed, g.site_inside_zone, g.period_within_limit)) + [
     Step("start_trial", (S.approved,), S.trial_active, APPLICANT, _l("Start the trial"),
          (g.conditions_accepted, g.insurance_valid, g.zone_has_capacity)),
@@ -106,7 +106,7 @@ TRIAL_STEPS = _review_steps((g.form_complete, g.has_exemption_request, g.zone_of
          S.cancelled, OFFICE, _l("Cancel after a hearing"), needs_reason=True, style="danger"),
 ]
 
-PERMIT_STEPS = _review_steps((g.form_complete, g.has_exemption_request, g.zone_offers_instrument,
+PERMIT_STEPS = _review_steps((g.form_complete, g.has_exemption_request, g.exemptions_fit_zone, g.zone_offers_instrument,
                               g.category_allowed, g.site_inside_zone, g.period_within_limit)) + [
     Step("activate_permit", (S.approved,), S.permit_active, APPLICANT, _l("Start operating under the permit"),
          (g.conditions_accepted, g.insurance_valid)),

@@ -116,3 +116,9 @@ def test_a_person_cannot_fire_the_system_transition(db):
     from sandbox.errors import PermissionDenied
     with pytest.raises(PermissionDenied):
         fire(app, "deem_no_regulation", UserFactory(roles=list(Role)))
+
+
+def test_requested_exemption_not_offered_by_the_zone(db):
+    from ..factories import ExemptionTypeFactory
+    app = ApplicationFactory(exemptions=[ExemptionTypeFactory()])
+    submit_fails_with(app, "does not offer the exemption")
