@@ -1,0 +1,1 @@
+"""The in-app notification centre, the admin view of failed email deliveries, and the tick CLI."""

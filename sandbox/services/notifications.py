@@ -1,0 +1,319 @@
+"""Notifications (outbox pattern). notify() adds rows to the CALLER's transaction and never commits,
+so a notice exists exactly when the event that caused it does; deliver_pending() sends the emails
+after commit, one claimed row at a time, retrying with exponential back-off."""
+import smtplib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from flask import current_app, has_request_context, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, insert, or_, select, update
+
+from .. import policy
+from ..audit.record import record
+from ..errors import PermissionDenied
+from ..extensions import db
+from ..labels import Role
+from ..models import AuditEvent, EmailStatus, Membership, Notification, User, UserRole
+from ..workflow.states import ApplicationState as S
+from .transaction import atomic
+
+# A claimed row is not picked up again for this long, so a crashed sender retries it later.
+CLAIM_LEASE = timedelta(minutes=10)
+# Triggers the office hears about (applicants hear about every change of their own files).
+OFFICE_TRIGGERS = frozenset({"submit", "answer_supplement"})
+
+
+def _utcnow():
+    return datetime.now(timezone.utc)
+
+
+def site_path(endpoint, **values):
+    """A path inside the site, also outside a request (tick runs from cron)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def absolute_url(path):
+    return current_app.config.get("BASE_URL", "").rstrip("/") + path if path else ""
+
+
+def _dialect_insert():
+    name = db.session.get_bind().dialect.name
+    if name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    elif name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:  # pragma: no cover - only the two supported databases
+        return insert
+    return dialect_insert
+
+
+def notify(users, kind, subject, body, link="", application=None, dedupe_key=None, audit_seq=None, now=None):
+    """Queue one notice per distinct user in the caller's transaction; returns how many were new.
+
+    With a dedupe_key, a notice already written under that key (by this run, an earlier one or a
+    concurrent one) is silently skipped: INSERT ... ON CONFLICT DO NOTHING on the unique key."""
+    now = now or _utcnow()
+    rows, seen = [], set()
+    for user in users:
+        if user is None or user.id in seen:
+            continue
+        seen.add(user.id)
+        rows.append({
+            "user_id": user.id, "kind": kind, "subject": subject[:300], "body": body, "link": link or "",
+            "application_id": getattr(application, "id", None), "audit_seq": audit_seq, "created_at": now,
+            "email_status": EmailStatus.pending if user.active else EmailStatus.skipped,
+            "attempts": 0, "next_attempt_at": None, "last_error": "",  # None: send on the next run
+            "dedupe_key": f"{dedupe_key}:u{user.id}" if dedupe_key else None,
+        })
+    if not rows:
+        return 0
+    stmt = _dialect_insert()(Notification.__table__).values(rows)
+    if dedupe_key and hasattr(stmt, "on_conflict_do_nothing"):
+        stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"])
+    return db.session.execute(stmt).rowcount
+
+
+def users_with_role(role):
+    return db.session.scalars(select(User).join(UserRole, UserRole.user_id == User.id)
+                              .where(UserRole.role == Role(role), User.active.is_(True))
+                              .order_by(User.id)).all()
+
+
+def organisation_members(application):
+    return db.session.scalars(select(User).join(Membership, Membership.user_id == User.id)
+                              .where(Membership.organisation_id == application.organisation_id)
+                              .order_by(User.id)).all()
+
+
+def _event_just_recorded(application):
+    return db.session.scalars(select(AuditEvent).where(AuditEvent.application_id == application.id)
+                              .order_by(AuditEvent.seq.desc()).limit(1)).first()
+
+
+def _default_locale():
+    return current_app.config.get("BABEL_DEFAULT_LOCALE", "ko")
+
+
+def _transition_text(application, trigger, source, dest, actor, reason):
+    reference = application.reference or f"#{application.id}"
+    who = _("the system") if not hasattr(actor, "display_name") else actor.display_name
+    subject = _("[%(ref)s] %(state)s", ref=reference, state=S(dest).label)
+    lines = [_("The file “%(title)s” (%(ref)s) moved from “%(source)s” to “%(dest)s” (by %(who)s).",
+               title=application.display_title, ref=reference, source=S(source).label, dest=S(dest).label,
+               who=who)]
+    if reason:
+        lines.append(_("Reason: %(reason)s", reason=reason))
+    return subject, "\n\n".join(lines)
+
+
+def notify_transition(application, trigger, source, dest, actor, reason):
+    """Called by workflow.service.fire inside its transaction: tell the applicant's organisation of
+    every change of its file (with the decision letter when there is one) and the office of new work."""
+    from .letters import bilingual_letter
+    event = _event_just_recorded(application)
+    seq = event.seq if event is not None else None
+    link = site_path("files.show", application_id=application.id)
+    with force_locale(_default_locale()):
+        letter = bilingual_letter(application, event) if event is not None else None
+        subject, body = letter or _transition_text(application, trigger, source, dest, actor, reason)
+        notify(organisation_members(application), "letter" if letter else "transition", subject, body, link,
+               application, dedupe_key=f"event:{seq}" if seq else None, audit_seq=seq)
+        if trigger in OFFICE_TRIGGERS:
+            office_subject, office_body = _transition_text(application, trigger, source, dest, actor, reason)
+            notify(users_with_role(Role.secretariat), f"office.{trigger}", office_subject, office_body, link,
+                   application, dedupe_key=f"event:{seq}:office" if seq else None, audit_seq=seq)
+
+
+# ---- the notification centre -------------------------------------------------------------------
+
+def unread_count(user):
+    return db.session.scalar(select(func.count(Notification.id))
+                             .where(Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def notices_for(user, page=1, per_page=30):
+    """Unread first, then newest; one extra row tells whether there is a next page."""
+    rows = db.session.scalars(
+        select(Notification).where(Notification.user_id == user.id)
+        .order_by(Notification.read_at.is_not(None), Notification.created_at.desc(), Notification.id.desc())
+        .offset((page - 1) * per_page).limit(per_page + 1)).all()
+    return rows[:per_page], len(rows) > per_page
+
+
+def mark_read(user, notification, now=None):
+    # Read markers are one person's view state, not a record of the file: not audited.
+    if notification.user_id != user.id:
+        raise PermissionDenied(_("This notification is not yours."))
+    with atomic():
+        if notification.read_at is None:
+            notification.read_at = now or _utcnow()
+    return notification
+
+
+def mark_all_read(user, now=None):
+    with atomic():
+        result = db.session.execute(
+            update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+            .values(read_at=now or _utcnow()).execution_options(synchronize_session=False))
+    return result.rowcount
+
+
+def delivery_failures(limit=200):
+    return db.session.scalars(
+        select(Notification).where(or_(Notification.email_status == EmailStatus.failed,
+                                       Notification.last_error != ""))
+        .where(Notification.email_status != EmailStatus.sent)
+        .order_by(Notification.id.desc()).limit(limit)).all()
+
+
+def retry_delivery(admin, notification, now=None):
+    """An admin sends a failed email again from the start of its back-off."""
+    policy.ensure(admin, "notifications.admin")
+    with atomic():
+        notification.email_status = EmailStatus.pending
+        notification.attempts = 0
+        notification.next_attempt_at = now or _utcnow()
+        record("notification.retry_requested", notification, actor=admin,
+               data={"notification_id": notification.id, "last_error": notification.last_error})
+    return notification
+
+
+# ---- email delivery ----------------------------------------------------------------------------
+
+@dataclass
+class DeliveryReport:
+    sent: list = field(default_factory=list)
+    failed: list = field(default_factory=list)
+    retrying: list = field(default_factory=list)
+    skipped: int = 0
+    unreachable: str = ""
+
+    def summary(self):
+        text = (f"email: {len(self.sent)} sent, {len(self.retrying)} to retry later, "
+                f"{len(self.failed)} failed"
+                f"{f', {self.skipped} skipped' if self.skipped else ''}")
+        return text + (f" (mail server unreachable: {self.unreachable})" if self.unreachable else "")
+
+
+def _is_due(now):
+    return or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now)
+
+
+def _due_ids(now, limit):
+    return db.session.scalars(
+        select(Notification.id).where(Notification.email_status == EmailStatus.pending, _is_due(now))
+        .order_by(Notification.id).limit(limit)).all()
+
+
+def _claim(notification_id, now):
+    """Take one row for sending; a concurrent sender's identical UPDATE then matches nothing."""
+    with atomic():
+        result = db.session.execute(
+            update(Notification).where(Notification.id == notification_id,
+                                       Notification.email_status == EmailStatus.pending, _is_due(now))
+            .values(attempts=Notification.attempts + 1, next_attempt_at=now + CLAIM_LEASE)
+            .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return None
+    return db.session.get(Notification, notification_id, populate_existing=True)
+
+
+def _message(notification, config):
+    message = EmailMessage()
+    message["Subject"] = notification.subject
+    message["From"] = config["MAIL_DEFAULT_SENDER"]
+    message["To"] = notification.user.email
+    message["Message-ID"] = make_msgid(idstring=f"notice{notification.id}")
+    body = notification.body
+    if notification.link:
+        body += "\n\n" + absolute_url(notification.link)
+    message.set_content(body)
+    return message
+
+
+def _connect(config):
+    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config.get("MAIL_TIMEOUT", 10))
+    if config.get("MAIL_USE_TLS"):
+        smtp.starttls()
+    if config.get("MAIL_USERNAME"):
+        smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+    return smtp
+
+
+def backoff(attempts, config):
+    """Wait before the next try: base, 2×base, 4×base, ... minutes."""
+    return timedelta(minutes=config.get("MAIL_RETRY_MINUTES", 5) * 2 ** max(0, attempts - 1))
+
+
+def _finish(notification, now, config, error=None):
+    with atomic():
+        if error is None:
+            notification.email_status = EmailStatus.sent
+            notification.sent_at = now
+            notification.next_attempt_at = None
+            notification.last_error = ""
+            return "sent"
+        notification.last_error = f"{type(error).__name__}: {error}"[:1000]
+        if notification.attempts >= config.get("MAIL_MAX_ATTEMPTS", 5):
+            notification.email_status = EmailStatus.failed
+            notification.next_attempt_at = None
+            return "failed"
+        notification.next_attempt_at = now + backoff(notification.attempts, config)
+        return "retrying"
+
+
+def _skip_all(ids):
+    with atomic():
+        db.session.execute(update(Notification).where(Notification.id.in_(ids))
+                           .values(email_status=EmailStatus.skipped)
+                           .execution_options(synchronize_session=False))
+
+
+def deliver_pending(now=None, limit=200):
+    """Send due emails over SMTP. Runs after commit (from tick or `flask notifications send`)."""
+    now = now or _utcnow()
+    config = current_app.config
+    report = DeliveryReport()
+    ids = _due_ids(now, limit)
+    if ids and not config.get("MAIL_ENABLED", True):
+        _skip_all(ids)
+        report.skipped = len(ids)
+        return report
+    smtp = None
+    try:
+        for notification_id in ids:
+            notification = _claim(notification_id, now)
+            if notification is None:
+                continue
+            error = None
+            try:
+                smtp = smtp or _connect(config)
+                smtp.send_message(_message(notification, config))
+            except (smtplib.SMTPException, OSError) as exc:
+                error = exc
+            outcome = _finish(notification, now, config, error)
+            getattr(report, outcome).append(notification.id)
+            if error is not None and smtp is None:
+                # Could not even connect: the rest of the batch stays queued for the next run.
+                report.unreachable = str(error)
+                break
+            if error is not None:
+                smtp = _close(smtp)
+    finally:
+        _close(smtp)
+    return report
+
+
+def _close(smtp):
+    if smtp is not None:
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            pass
+    return None
