@@ -26,24 +26,45 @@ def _sections(user):
     staff = []
     if policy.may(user, "secretariat.queue"):
         staff.append(_link(_("Secretariat queue"), "secretariat.queue"))
+        staff.append(_link(_("Committee meetings"), "secretariat.meetings"))
+        staff.append(_link(_("Bulk assignment"), "secretariat.bulk_assign"))
+    if policy.may(user, "zone.manage"):
+        staff.append(_link(_("Zone registry"), "secretariat.zones"))
     if policy.may(user, "review.queue"):
         staff.append(_link(_("My reviews"), "review.assignments"))
     if policy.may(user, "authority.queue"):
         staff.append(_link(_("Exemption opinions"), "authority.queue"))
     if policy.may(user, "committee.queue"):
         staff.append(_link(_("Committee agenda"), "committee.agenda"))
+    if policy.may(user, "tie.record"):
+        staff.append(_link(_("My organisation ties"), "review.ties"))
+    if policy.may(user, "dashboard.view"):
+        staff.append(_link(_("Pipeline dashboard"), "dashboard.index"))
     if staff:
         sections.append({"title": _("Work"), "links": staff})
     if policy.may(user, "auditor.console"):
-        sections.append({"title": _("Audit"), "links": [_link(_("Audit log"), "auditor.console")]})
+        sections.append({"title": _("Audit"), "links": [_link(_("Audit log"), "auditor.console"),
+                                                        _link(_("Decision log"), "auditor.decisions")]})
     if policy.may(user, "admin.users"):
         sections.append({"title": _("Administration"), "links": [_link(_("Users and roles"), "admin.users")]})
-    sections.append({"title": _("Account"), "links": [_link(_("Change password"), "auth.password")]})
+    if policy.may(user, "notifications.admin"):
+        sections[-1]["links"].append(_link(_("Email delivery failures"), "notices.failures"))
+    sections.append({"title": _("Account"), "links": [_link(_("Notifications"), "notices.index"),
+                                                      _link(_("Change password"), "auth.password")]})
     return sections
+
+
+def _unread(user):
+    # One indexed COUNT per page, only for people who are logged in.
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    from .services.notifications import unread_count
+    return unread_count(user)
 
 
 def register_navigation(app):
     @app.context_processor
     def inject_navigation():
         return {"nav_sections": _sections(current_user), "may": policy.may,
-                "get_locale": get_locale, "current_language": current_language}
+                "get_locale": get_locale, "current_language": current_language,
+                "unread_notifications": _unread(current_user)}

@@ -25,7 +25,17 @@ ROLE_ACTIONS = {
     "organisation.create": {Role.applicant},
     "organisation.join": {Role.applicant},
     "workflow.diagram": {Role.applicant, *STAFF},
+    "assignment.manage": {Role.secretariat},
+    "meeting.manage": {Role.secretariat},
+    "decision_log.export": {Role.auditor},
+    "tie.record": {Role.reviewer, Role.authority, Role.committee, Role.chair},
+    "notifications.admin": {Role.admin},
+    "dashboard.view": {Role.secretariat, Role.committee, Role.chair, Role.auditor},
 }
+
+# Decided per object in review_policy.py (assignments, votes, decisions, conditions).
+REVIEW_ACTIONS = frozenset({"assignment.answer", "conflict.declare", "review.submit", "opinion.give", "vote.cast",
+                            "decision.record", "conditions.accept"})
 
 # Who sees a file once it has left the applicant's hands (assignments narrow this in the Review issue).
 READ_ALL_FILES = {Role.secretariat, Role.auditor}
@@ -73,14 +83,22 @@ def may(user, action, obj=None):
         return bool(roles & ROLE_ACTIONS[action])
     if action == "application.view":
         return _may_view_application(user, obj)
-    if action in {"application.edit", "document.upload", "document.delete"}:
+    if action in {"application.edit", "document.delete"}:
         application = obj
         return (Role.applicant in roles and _is_member(user, application)
                 and application.state in EDITABLE_STATES)
+    if action == "document.upload":
+        # A supplement may come with documents; everything else is fixed once submitted.
+        application = obj
+        return (Role.applicant in roles and _is_member(user, application)
+                and application.state in EDITABLE_STATES | {S.supplement_requested})
     if action == "document.download":
         return _may_view_application(user, obj.application)
     if action == "application.timeline":
         return _may_view_application(user, obj)
+    if action in REVIEW_ACTIONS:
+        from .review_policy import may_review_action
+        return may_review_action(user, action, obj)
     if action.startswith("application."):
         return _may_fire(user, obj, action.split(".", 1)[1])
     raise KeyError(f"unknown action {action!r}")

@@ -1,16 +1,22 @@
-"""Committee members: the files on the agenda."""
-from flask import Blueprint, render_template
+"""Committee members: their meetings' agendas, the file summary with reviews and opinions, votes
+(recusal with a reason), and the chair's decision record."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
+from .. import policy
+from ..errors import SandboxError
 from ..extensions import db
-from ..models import Application
-from ..viewhelpers import require
-from ..workflow import clocks
+from ..models import AgendaItem, CommitteeMeeting, Vote
+from ..models.committee import ConditionKind, DecisionOutcome, VoteChoice
+from ..services import committee, conflicts, reviews
+from ..services.conditions import format_parameters
+from ..viewhelpers import load_or_404, me, require
 from ..workflow.states import ApplicationState
 
 bp = Blueprint("committee", __name__, url_prefix="/committee")
+BLANK_CONDITIONS = 2
 
 
 @bp.before_request
@@ -21,10 +27,88 @@ def _only_members():
 
 @bp.route("/")
 def agenda():
-    apps = db.session.scalars(
-        select(Application).where(Application.state == ApplicationState.committee)
-        .options(selectinload(Application.clocks), selectinload(Application.zone),
-                 selectinload(Application.organisation))
-        .order_by(Application.submitted_at)).all()
-    rows = [{"app": a, "clock": clocks.view(a.current_clock)} for a in apps]
-    return render_template("committee/agenda.html", rows=rows)
+    meetings = db.session.scalars(select(CommitteeMeeting).where(CommitteeMeeting.members.any(id=me().id))
+                                  .order_by(CommitteeMeeting.meets_on.desc())).all()
+    return render_template("committee/agenda.html", meetings=meetings, states=ApplicationState)
+
+
+def _proposed_conditions(application, form):
+    """The form's rows after a failed submit, else the authorities' proposals plus blank rows."""
+    if form.get("conditions-count"):
+        count = int(form.get("conditions-count"))
+        return [{"kind": form.get(f"condition-{n}-kind", ""), "text": form.get(f"condition-{n}-text", ""),
+                 "parameters": form.get(f"condition-{n}-parameters", "")} for n in range(count)]
+    rows = []
+    for r in application.exemption_requests:
+        opinion = reviews.opinion_for(r)
+        for c in (opinion.conditions if opinion else []):
+            rows.append({"kind": c["kind"], "text": c["text"], "parameters": format_parameters(c.get("parameters"))})
+    return rows + [{"kind": "", "text": "", "parameters": ""} for _ in range(BLANK_CONDITIONS)]
+
+
+def _item_page(item, status=200, form=None):
+    user, application = me(), item.application
+    if not any(m.id == user.id for m in item.meeting.members) and not policy.may(user, "decision.record", application):
+        abort(403)
+    form = form or {}
+    cleared = policy.may(user, "application.view", application)
+    opinions = [(r, reviews.opinion_for(r)) for r in application.exemption_requests]
+    return render_template(
+        "committee/item.html", item=item, app=application, state=ApplicationState(application.state),
+        cleared=cleared, declaration=conflicts.latest_declaration(user, application),
+        reviews=reviews.visible_reviews(user, application) if cleared else [], opinions=opinions,
+        tally=committee.tally(item), quorum=committee.quorum_problems(application),
+        my_vote=db.session.scalar(select(Vote).where(Vote.item_id == item.id, Vote.member_id == user.id)),
+        may_vote=policy.may(user, "vote.cast", item), may_decide=cleared and item.decision is None
+        and policy.may(user, "decision.record", application),
+        choices=VoteChoice, outcomes=DecisionOutcome, kinds=ConditionKind,
+        conditions=_proposed_conditions(application, form), form=form), status
+
+
+@bp.route("/items/<int:item_id>")
+def item(item_id):
+    return _item_page(load_or_404(AgendaItem, item_id))
+
+
+@bp.route("/items/<int:item_id>/vote", methods=["POST"])
+def vote(item_id):
+    agenda_item = load_or_404(AgendaItem, item_id)
+    require("vote.cast", agenda_item)
+    try:
+        committee.cast_vote(me(), agenda_item, request.form.get("choice", ""), request.form.get("reason", ""))
+    except SandboxError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return _item_page(agenda_item, 422, request.form)
+    flash(_("Your vote is recorded."), "success")
+    return redirect(url_for(".item", item_id=item_id), code=303)
+
+
+def _decision_conditions(form):
+    count = int(form.get("conditions-count") or 0)
+    return [{"kind": form.get(f"condition-{n}-kind", ""), "text": form.get(f"condition-{n}-text", ""),
+             "parameters": form.get(f"condition-{n}-parameters", "")} for n in range(count)]
+
+
+def _ids(form, name):
+    return [int(v) for v in form.getlist(name) if v.isdigit()]
+
+
+@bp.route("/items/<int:item_id>/decision", methods=["POST"])
+def decide(item_id):
+    agenda_item = load_or_404(AgendaItem, item_id)
+    application = agenda_item.application
+    require("decision.record", application)
+    try:
+        committee.record_decision(me(), application, request.form.get("outcome", ""), request.form.get("reasons", ""),
+                                  _decision_conditions(request.form), _ids(request.form, "cite_review"),
+                                  _ids(request.form, "cite_opinion"))
+    except SandboxError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        for reason in exc.reasons:
+            if reason != exc.message:
+                flash(reason, "warning")
+        return _item_page(db.session.get(AgendaItem, item_id), 422, request.form)
+    flash(_("The decision is recorded."), "success")
+    return redirect(url_for(".item", item_id=item_id), code=303)

@@ -2,8 +2,11 @@
 from .applications import Application, ExemptionRequest
 from .audit import AuditCheckpoint, AuditEvent, AuditHead
 from .clocks import StageClock
+from .committee import AgendaItem, CommitteeMeeting, Condition, Decision, Vote, meeting_members
 from .documents import Document
+from .notifications import EmailStatus, Notification
 from .organisations import Membership, Organisation
+from .reviews import Assignment, ConflictDeclaration, Opinion, OrganisationTie, Review
 from .users import User, UserRole
 from .zones import ExemptionType, Zone, zone_exemptions
 
@@ -11,4 +14,7 @@ __all__ = [
     "Application", "AuditCheckpoint", "AuditEvent", "AuditHead", "Document", "ExemptionRequest",
     "ExemptionType", "Membership", "Organisation", "StageClock", "User", "UserRole", "Zone",
     "zone_exemptions",
+    "AgendaItem", "Assignment", "CommitteeMeeting", "Condition", "ConflictDeclaration", "Decision",
+    "Opinion", "OrganisationTie", "Review", "Vote", "meeting_members",
+    "EmailStatus", "Notification",
 ]

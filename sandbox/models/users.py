@@ -18,6 +18,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[object | None] = mapped_column(UTCDateTime, nullable=True)
+    # An authority officer's agency, matched to ExemptionType.authority_ko/en to suggest who answers.
+    agency: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
 
     roles: Mapped[list["UserRole"]] = relationship(back_populates="user", cascade="all, delete-orphan",
                                                    lazy="selectin", foreign_keys="UserRole.user_id")

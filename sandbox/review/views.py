@@ -1,19 +1,151 @@
-"""Expert reviewers: the files assigned to them."""
-from flask import Blueprint, render_template
-from flask_login import login_required
+"""Expert reviewers: their assignments, answering them, declaring conflicts before any confidential
+content, the rubric review, and everyone's organisation ties. Authorities and committee members use
+the answer, declaration and ties routes too."""
+from datetime import date
 
-from ..viewhelpers import require
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+
+from .. import policy
+from ..errors import SandboxError
+from ..extensions import db
+from ..models import Application, Assignment, Organisation
+from ..models.reviews import AssignmentRole, Recommendation, TieKind
+from ..services import assignments, conflicts, reviews
+from ..viewhelpers import load_or_404, me, require
 
 bp = Blueprint("review", __name__, url_prefix="/review")
+# Answering an assignment, declaring conflicts and recording ties are for every assignee.
+SHARED = {"review.accept", "review.decline", "review.declare", "review.ties"}
 
 
 @bp.before_request
 @login_required
 def _only_reviewers():
+    if request.endpoint in SHARED:
+        return
     require("review.queue")
 
 
-@bp.route("/")
-def assignments():
-    # Assignments arrive with the Review issue; until then every reviewer's list is honestly empty.
-    return render_template("review/assignments.html", assignments=[])
+def _flash_error(exc):
+    db.session.rollback()
+    for reason in exc.reasons or [exc.message]:
+        flash(reason, "danger")
+
+
+def _safe_next(default):
+    target = request.form.get("next") or ""
+    return target if target.startswith("/") and not target.startswith("//") else default
+
+
+def _mine(assignment_id):
+    assignment = load_or_404(Assignment, assignment_id)
+    if assignment.user_id != me().id:
+        abort(403)
+    return assignment
+
+
+@bp.route("/", endpoint="assignments")
+def assignments_list():
+    mine = db.session.scalars(select(Assignment).where(Assignment.user_id == me().id,
+                                                       Assignment.role == AssignmentRole.reviewer)
+                              .order_by(Assignment.due_date, Assignment.id)).all()
+    return render_template("review/assignments.html", assignments=mine)
+
+
+@bp.route("/assignments/<int:assignment_id>", endpoint="assignment")
+def assignment_page(assignment_id, status=200, form=None):
+    assignment = _mine(assignment_id)
+    application, user = assignment.application, me()
+    cleared = policy.may(user, "application.view", application)
+    return render_template(
+        "review/assignment.html", a=assignment, app=application, cleared=cleared,
+        declaration=conflicts.latest_declaration(user, application),
+        may_review=policy.may(user, "review.submit", assignment), rubric=reviews.rubric(),
+        recommendations=Recommendation, others=reviews.visible_reviews(user, application) if cleared else [],
+        form=form or {}), status
+
+
+@bp.route("/assignments/<int:assignment_id>/accept", methods=["POST"])
+def accept(assignment_id):
+    assignment = _mine(assignment_id)
+    try:
+        assignments.accept_assignment(me(), assignment)
+    except SandboxError as exc:
+        _flash_error(exc)
+    else:
+        flash(_("You accepted the assignment. Declare any conflict of interest before you read the file."), "success")
+    return redirect(_safe_next(url_for(".assignment", assignment_id=assignment_id)), code=303)
+
+
+@bp.route("/assignments/<int:assignment_id>/decline", methods=["POST"])
+def decline(assignment_id):
+    assignment = _mine(assignment_id)
+    try:
+        assignments.decline_assignment(me(), assignment, request.form.get("reason", ""))
+    except SandboxError as exc:
+        _flash_error(exc)
+    else:
+        flash(_("You declined the assignment. The office will ask someone else."), "success")
+    return redirect(_safe_next(url_for(".assignment", assignment_id=assignment_id)), code=303)
+
+
+@bp.route("/files/<int:application_id>/declare", methods=["POST"])
+def declare(application_id):
+    application = load_or_404(Application, application_id)
+    require("conflict.declare", application)
+    has_conflict = request.form.get("has_conflict") == "yes"
+    try:
+        conflicts.declare_conflict(me(), application, has_conflict, request.form.get("details", ""))
+    except SandboxError as exc:
+        _flash_error(exc)
+    else:
+        flash(_("Your declaration is recorded.") if has_conflict else
+              _("You declared no conflict of interest. The file is open to you."), "success")
+    return redirect(_safe_next(url_for(".assignments")), code=303)
+
+
+@bp.route("/assignments/<int:assignment_id>/review", methods=["POST"])
+def submit(assignment_id):
+    assignment = _mine(assignment_id)
+    require("review.submit", assignment)
+    scores = {c["key"]: request.form.get(f"score-{c['key']}", "") for c in reviews.rubric()}
+    try:
+        reviews.submit_review(me(), assignment, scores, request.form.get("recommendation", ""),
+                              request.form.get("comments_to_applicant", ""), request.form.get("comments_to_committee", ""))
+    except SandboxError as exc:
+        _flash_error(exc)
+        return assignment_page(assignment_id, status=422, form=request.form)
+    flash(_("Your review is submitted. You can now read the other reviews."), "success")
+    return redirect(url_for(".assignment", assignment_id=assignment_id), code=303)
+
+
+@bp.route("/ties", methods=["GET", "POST"])
+def ties():
+    require("tie.record")
+    status = 200
+    if request.method == "POST":
+        organisation = db.session.get(Organisation, request.form.get("organisation_id", type=int) or 0)
+        try:
+            if organisation is None:
+                raise SandboxError(_("Choose the organisation."))
+            conflicts.record_tie(me(), organisation, request.form.get("kind", ""),
+                                 _date(request.form.get("since")), _date(request.form.get("until")),
+                                 request.form.get("details", ""))
+        except (SandboxError, ValueError) as exc:
+            _flash_error(exc if isinstance(exc, SandboxError) else SandboxError(_("Check the kind and the dates.")))
+            status = 422
+        else:
+            flash(_("Your tie is recorded; files of that organisation will not be assigned to you."), "success")
+            return redirect(url_for(".ties"), code=303)
+    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+    return render_template("review/ties.html", ties=conflicts.ties_of(me()), organisations=organisations,
+                           kinds=TieKind, form=request.form), status
+
+
+def _date(value):
+    if not value:
+        return None
+    return date.fromisoformat(value)

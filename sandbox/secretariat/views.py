@@ -47,3 +47,7 @@ def queue():
     return render_template("secretariat/queue.html", rows=rows, counts=counts, states=ApplicationState,
                            zones=zones, instruments=Instrument,
                            filters={"state": state, "zone": zone_id, "instrument": instrument})
+
+
+# Routes registered on `bp` by their own modules (kept apart to stay small).
+from . import assignments, meetings  # noqa: E402,F401

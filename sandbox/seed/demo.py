@@ -117,4 +117,13 @@ def load_demo():
         "question": "전기사업법상 발전사업 허가가 필요한가요? / Does this need a generation licence under the Electricity Business Act?",
     }, step="demo")
     fire(quick, "submit", startup)
+
+    from .demo_review import load_review_stages
+
+    def new_trial(title, codes):
+        application = _complete_trial(applicant, orgs["applicant@demo.kr"], sangam, codes, title,
+                                      TechCategory.autonomous_driving, SANGAM_POINT, start)
+        return fire(application, "submit", applicant)
+
+    load_review_stages(users, new_trial, review)
     return True

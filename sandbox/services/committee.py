@@ -1,12 +1,207 @@
-"""Committee meetings, votes and decision records (issue "Review" builds them out)."""
+"""Committee meetings, agendas, votes and the decision record. The chair's decision moves the file
+through workflow.service.fire and writes the Decision row in the same transaction."""
+from datetime import datetime, timezone
+
+from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .. import policy
+from ..audit.record import record
+from ..errors import ValidationFailed
+from ..extensions import db
+from ..labels import Role
+from ..models import AgendaItem, AuditEvent, CommitteeMeeting, Condition, Decision, Opinion, Review, Vote
+from ..models.committee import DecisionOutcome, VoteChoice
+from ..workflow.machine import PAST_TENSE
+from ..workflow.service import fire
+from ..workflow.states import ApplicationState as S
+from .conditions import clean_conditions
+from .conflicts import conflict_problems
+from .transaction import atomic
+
+
+def current_item(application):
+    """The agenda item still waiting for a decision, if the file is on a meeting's agenda."""
+    return db.session.scalars(select(AgendaItem).where(AgendaItem.application_id == application.id)
+                              .order_by(AgendaItem.id.desc())).first() if application.id else None
+
+
+def open_item(application):
+    item = current_item(application)
+    return item if item is not None and item.decision is None else None
+
+
+def latest_decision(application):
+    return db.session.scalars(select(Decision).where(Decision.application_id == application.id)
+                              .order_by(Decision.id.desc())).first()
+
+
+def create_meeting(office, title, meets_on, members):
+    policy.ensure(office, "meeting.manage")
+    title = (title or "").strip()
+    problems = []
+    if not title:
+        problems.append(_("Give the meeting a title."))
+    if meets_on is None:
+        problems.append(_("Give the meeting date."))
+    if not members:
+        problems.append(_("Choose the members of the meeting."))
+    problems += [_("%(name)s is not a committee member.", name=m.display_name)
+                 for m in members if not m.role_set & {Role.committee, Role.chair}]
+    if problems:
+        raise ValidationFailed(problems[0], problems)
+    with atomic():
+        meeting = CommitteeMeeting(title=title, meets_on=meets_on, created_by_id=office.id, members=list(members))
+        db.session.add(meeting)
+        db.session.flush()
+        record("meeting.created", meeting, actor=office,
+               data={"title": title, "meets_on": meets_on, "members": [m.email for m in members]})
+    return meeting
+
+
+def add_to_agenda(office, meeting, application):
+    """Put a file on the agenda; a file leaving exemption check moves to the committee stage here."""
+    policy.ensure(office, "meeting.manage")
+    if open_item(application) is not None:
+        raise ValidationFailed(_("The file is already on the agenda of “%(title)s”.",
+                                 title=open_item(application).meeting.title))
+    if S(application.state) not in (S.exemption_check, S.committee):
+        raise ValidationFailed(_("Only files that have finished the exemption check can go on the agenda."))
+    with atomic():
+        if S(application.state) == S.exemption_check:
+            application = fire(application, "to_committee", office, reason=_("On the agenda of “%(title)s”",
+                                                                             title=meeting.title))
+        item = AgendaItem(meeting=meeting, application=application)
+        db.session.add(item)
+        db.session.flush()
+        record("agenda.item_added", item, application=application, actor=office,
+               data={"meeting_id": meeting.id, "meeting": meeting.title})
+    return item
+
+
+def _lock_item(item):
+    # Votes on one item serialise on its row, so simultaneous votes are all kept and none doubled.
+    return db.session.execute(select(AgendaItem).where(AgendaItem.id == item.id).with_for_update()
+                              .execution_options(populate_existing=True)).scalar_one()
+
+
+def cast_vote(member, item, choice, reason=""):
+    policy.ensure(member, "vote.cast", item)
+    reason = (reason or "").strip()
+    if choice not in VoteChoice.__members__:
+        raise ValidationFailed(_("Choose how you vote."))
+    if choice in (VoteChoice.recuse, VoteChoice.defer, VoteChoice.reject) and not reason:
+        raise ValidationFailed(_("Give the reason for your vote."))
+    with atomic():
+        item = _lock_item(item)
+        if item.decision is not None or S(item.application.state) != S.committee:
+            raise ValidationFailed(_("The decision on this file is already recorded."))
+        vote = db.session.scalar(select(Vote).where(Vote.item_id == item.id, Vote.member_id == member.id))
+        changed = vote is not None
+        if vote is None:
+            vote = Vote(item=item, member_id=member.id, choice=VoteChoice(choice))
+            db.session.add(vote)
+        vote.choice, vote.reason, vote.cast_at = VoteChoice(choice), reason, datetime.now(timezone.utc)
+        item.vote_count += 1
+        db.session.flush()
+        record("vote.changed" if changed else "vote.cast", vote, application=item.application, actor=member,
+               data={"meeting_id": item.meeting_id, "choice": choice, "reason": reason})
+    return vote
+
+
+def tally(item):
+    """Who counts for quorum: members minus recusals and declared or recorded conflicts."""
+    application = item.application
+    conflicted = {m.id for m in item.meeting.members if conflict_problems(m, application)}
+    recused = {v.member_id for v in item.votes if v.choice == VoteChoice.recuse} | conflicted
+    eligible = [m for m in item.meeting.members if m.id not in recused]
+    cast = [v for v in item.votes if v.member_id not in recused]
+    minimum = int(current_app.config.get("COMMITTEE_QUORUM_MIN", 3))
+    needed = max(minimum, len(eligible) // 2 + 1)
+    return {"eligible": eligible, "cast": cast, "recused": recused, "conflicted": conflicted, "needed": needed}
 
 
 def quorum_problems(application):
-    return [_("No committee vote has been recorded yet.")]
+    item = open_item(application)
+    if item is None:
+        return [_("The file is not on the agenda of a committee meeting.")]
+    t = tally(item)
+    if len(t["eligible"]) < t["needed"]:
+        return [_("Only %(n)d members without a conflict or recusal remain; quorum needs %(needed)d.",
+                  n=len(t["eligible"]), needed=t["needed"])]
+    if len(t["cast"]) < t["needed"]:
+        return [_("%(cast)d of the %(needed)d votes needed for quorum are in.", cast=len(t["cast"]),
+                  needed=t["needed"])]
+    return []
 
 
 def conditions_problems(application, conditions=None):
-    if not conditions:
+    cleaned, problems = clean_conditions(conditions or [])
+    if problems:
+        return problems
+    if not cleaned:
         return [_("State the conditions of the approval.")]
     return []
+
+
+def conditions_acceptance_problems(application):
+    """For the trial start gate: an approval's conditions must be accepted by the applicant."""
+    decision = latest_decision(application)
+    if decision is None or decision.outcome not in (DecisionOutcome.approve, DecisionOutcome.approve_with_conditions):
+        return [_("There is no approval on record.")]
+    if decision.needs_acceptance:
+        return [_("The approval's conditions have not been accepted yet.")]
+    return []
+
+
+def _cited(application, review_ids, opinion_ids):
+    reviews = db.session.scalars(select(Review).where(Review.id.in_(review_ids or []))).all()
+    opinions = db.session.scalars(select(Opinion).where(Opinion.id.in_(opinion_ids or []))).all()
+    request_ids = {r.id for r in application.exemption_requests}
+    if any(r.assignment.application_id != application.id for r in reviews) or \
+            any(o.exemption_request_id not in request_ids for o in opinions):
+        raise ValidationFailed(_("Cite only reviews and opinions on this file."))
+    return sorted(r.id for r in reviews), sorted(o.id for o in opinions)
+
+
+def record_decision(chair, application, outcome, reasons, conditions=(), cited_review_ids=(), cited_opinion_ids=()):
+    """Fire the outcome's transition and write the decision record, in one transaction."""
+    reasons = (reasons or "").strip()
+    if outcome not in DecisionOutcome.__members__:
+        raise ValidationFailed(_("Choose the outcome."))
+    if not reasons:
+        raise ValidationFailed(_("State the reasons for the decision."))
+    conditions, problems = clean_conditions(conditions)
+    if problems:
+        raise ValidationFailed(problems[0], problems)
+    if conditions and outcome != DecisionOutcome.approve_with_conditions:
+        raise ValidationFailed(_("Conditions go with an approval with conditions; remove them or change the outcome."))
+    item = open_item(application)
+    if item is None:
+        raise ValidationFailed(_("The file is not on the agenda of a committee meeting."))
+    review_ids, opinion_ids = _cited(application, cited_review_ids, cited_opinion_ids)
+    with atomic():
+        application = fire(application, outcome, chair, reason=reasons, conditions=conditions,
+                           cited_reviews=review_ids, cited_opinions=opinion_ids)
+        event = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.application_id == application.id,
+            AuditEvent.action == f"application.{PAST_TENSE[outcome]}").order_by(AuditEvent.seq.desc())).first()
+        decision = Decision(application=application, item=item, outcome=DecisionOutcome(outcome), reasons=reasons,
+                            cited_review_ids=review_ids, cited_opinion_ids=opinion_ids, decided_by_id=chair.id,
+                            audit_seq=event.seq, audit_hash=event.hash,
+                            conditions=[Condition(**c) for c in conditions])
+        db.session.add(decision)
+        db.session.flush()
+    return decision
+
+
+def accept_conditions(applicant, application):
+    policy.ensure(applicant, "conditions.accept", application)
+    with atomic():
+        decision = latest_decision(application)
+        decision.accepted_at = datetime.now(timezone.utc)
+        decision.accepted_by_id = applicant.id
+        record("conditions.accepted", decision, application=application, actor=applicant,
+               data={"decision_id": decision.id, "conditions": [c.id for c in decision.conditions]})
+    return decision

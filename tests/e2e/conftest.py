@@ -62,9 +62,12 @@ def server_env(tmp_path_factory):
 @pytest.fixture(scope="session")
 def base_url(server_env):
     port = _free_port()
+    # The request log goes to a file: an unread pipe fills up after a few hundred requests and
+    # blocks the server mid-test.
+    log = open(Path(server_env["UPLOAD_DIR"]).parent / "server.log", "w+b")
     proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "run", "--port", str(port),
                              "--no-reload"], cwd=ROOT, env=server_env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+                            stderr=log)
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -72,7 +75,8 @@ def base_url(server_env):
                 break
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode())
+                log.seek(0)
+                raise RuntimeError(log.read().decode())
             time.sleep(0.1)
     else:
         proc.kill()
@@ -80,6 +84,7 @@ def base_url(server_env):
     yield url
     proc.terminate()
     proc.wait(timeout=10)
+    log.close()
 
 
 @pytest.fixture

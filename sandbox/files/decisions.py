@@ -1,0 +1,43 @@
+"""The review side of the shared file page: the decision with its reasons and conditions, the
+applicant's acceptance of the conditions, and links to each role's review work on the file."""
+from flask import flash, redirect, url_for
+from flask_babel import gettext as _
+
+from .. import policy
+from ..errors import SandboxError
+from ..labels import Role
+from ..models import Application
+from ..services import committee, reviews
+from ..services.conditions import format_parameters
+from ..viewhelpers import load_or_404, me, require
+from .views import bp
+
+
+@bp.app_template_global()
+def review_panel(application):
+    """What the file page shows about review and decision, for the current user."""
+    user = me()
+    decision = committee.latest_decision(application) if application.id else None
+    return {
+        "decision": decision,
+        "format_parameters": format_parameters,
+        "can_accept": policy.may(user, "conditions.accept", application),
+        "manage_url": url_for("secretariat.file_assignments", application_id=application.id)
+        if policy.may(user, "assignment.manage") else None,
+        "reviews": reviews.visible_reviews(user, application)
+        if user.role_set & {Role.secretariat, Role.auditor} else [],
+    }
+
+
+@bp.route("/<int:application_id>/conditions/accept", methods=["POST"])
+def accept_conditions(application_id):
+    application = load_or_404(Application, application_id)
+    require("conditions.accept", application)
+    try:
+        committee.accept_conditions(me(), application)
+    except SandboxError as exc:
+        flash(exc.message, "danger")
+    else:
+        flash(_("You accepted the conditions. You can start the trial once the other start requirements are met."),
+              "success")
+    return redirect(url_for(".show", application_id=application_id), code=303)
