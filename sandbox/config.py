@@ -41,7 +41,19 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "sandbox@localhost")
+    # Notifications: emails are sent after commit by `flask tick` / `flask notifications send`.
+    MAIL_ENABLED = _bool("MAIL_ENABLED", True)
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "10"))
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "5"))
+    MAIL_RETRY_MINUTES = int(os.environ.get("MAIL_RETRY_MINUTES", "5"))
+    BASE_URL = os.environ.get("BASE_URL", "http://localhost:5000")
+    # Days relative to a due date on which reminders go out (negative: before).
+    REMINDER_OFFSETS = [int(x) for x in os.environ.get("REMINDER_OFFSETS", "-7,0,3").split(",") if x.strip()]
+    REMINDER_BUSINESS_DAYS = _bool("REMINDER_BUSINESS_DAYS")
     MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+    MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+    # Sites closer than this (metres) clash; points and lines have no area of their own.
+    CLASH_BUFFER_M = float(os.environ.get("CLASH_BUFFER_M", "50"))
     AUDIT_SIGNING_KEY = os.environ.get("AUDIT_SIGNING_KEY", str(ROOT / "instance" / "audit-signing.pem"))
     WTF_CSRF_TIME_LIMIT = None
 

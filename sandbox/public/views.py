@@ -1,11 +1,16 @@
-"""Pages anyone may see without logging in: home, zones, the exemption catalogue."""
-from flask import Blueprint, abort, render_template
+"""Pages anyone may see without logging in: home, zones (with maps), the exemption catalogue."""
+from flask import Blueprint, abort, current_app, jsonify, render_template
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from .. import sites
 from ..extensions import db
 from ..labels import Instrument, TechCategory
 from ..models import ExemptionType, Zone
+from ..services.zones import capacity_view
+from ..workflow.states import ApplicationState
+from . import mapdata
 
 bp = Blueprint("public", __name__)
 
@@ -16,20 +21,63 @@ def index():
     return render_template("public/index.html", zone_count=zone_count)
 
 
+def _zones():
+    return db.session.scalars(select(Zone).options(selectinload(Zone.exemption_types)).order_by(Zone.code)).all()
+
+
+def _zone_or_404(code):
+    zone = db.session.scalar(select(Zone).where(Zone.code == code).options(selectinload(Zone.exemption_types)))
+    if zone is None:
+        abort(404)
+    return zone
+
+
+def map_settings():
+    """What every map partial needs from the configuration."""
+    return {"tile_url": current_app.config.get("MAP_TILE_URL", ""),
+            "tile_attribution": current_app.config.get("MAP_TILE_ATTRIBUTION", "")}
+
+
 @bp.route("/zones")
 def zone_list():
-    zones = db.session.scalars(
-        select(Zone).options(selectinload(Zone.exemption_types)).order_by(Zone.code)).all()
-    return render_template("public/zone_list.html", zones=zones, categories=TechCategory,
-                           instruments=Instrument)
+    zones = _zones()
+    capacities = {z.id: capacity_view(z) for z in zones}
+    return render_template("public/zone_list.html", zones=zones, categories=TechCategory, instruments=Instrument,
+                           capacities=capacities, trials=[mapdata.public_trial_row(a) for a in mapdata.public_trials()],
+                           map=map_settings(), states=ApplicationState)
+
+
+@bp.route("/zones/map.geojson")
+def zones_geojson():
+    zones = _zones()
+    capacities = {z.id: capacity_view(z) for z in zones}
+    return jsonify(mapdata.feature_collection(zones, mapdata.public_trials(), capacities))
+
+
+@bp.route("/zones/<code>/map.geojson")
+def zone_geojson(code):
+    zone = _zone_or_404(code)
+    return jsonify(mapdata.feature_collection([zone], mapdata.public_trials(zone), {zone.id: capacity_view(zone)}))
+
+
+def public_trial_chart(trials):
+    """Bar-chart data (and its table) of the zone's public trials by state."""
+    counts = {state: 0 for state in mapdata.PUBLIC_TRIAL_STATES}
+    for row in trials:
+        counts[ApplicationState(row["state"])] += 1
+    return {"title": _("Trials by state"), "label": _("Trials"),
+            "labels": [str(s.label) for s in counts], "values": list(counts.values()),
+            "tones": [s.tone for s in counts]}
 
 
 @bp.route("/zones/<code>")
 def zone_detail(code):
-    zone = db.session.scalar(select(Zone).where(Zone.code == code).options(selectinload(Zone.exemption_types)))
-    if zone is None:
-        abort(404)
-    return render_template("public/zone_detail.html", zone=zone, categories=TechCategory, instruments=Instrument)
+    zone = _zone_or_404(code)
+    trials = [mapdata.public_trial_row(a) for a in mapdata.public_trials(zone)]
+    drawn_area = sites.area_m2(zone.boundary_geojson) if zone.boundary_geojson else None
+    return render_template("public/zone_detail.html", zone=zone, categories=TechCategory, instruments=Instrument,
+                           capacity=capacity_view(zone), trials=trials, chart=public_trial_chart(trials),
+                           drawn_area=drawn_area, map=map_settings(), states=ApplicationState)
 
 
 @bp.route("/exemptions")

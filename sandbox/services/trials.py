@@ -11,6 +11,16 @@ def insurance_problems(application):
 
 
 def capacity_problems(application):
+    """A zone holds at most `capacity` concurrent trials; a new start waits for a free place."""
+    from .zones import capacity_view
+    zone = application.zone
+    if zone is None:
+        return []
+    view = capacity_view(zone)
+    if view["full"]:
+        return [_("The zone %(zone)s is at capacity: %(used)d of %(capacity)d concurrent trials are running. "
+                  "The trial can start when a place frees up or the office raises the zone's capacity.",
+                  zone=zone.name, used=view["used"], capacity=view["capacity"])]
     return []
 
 
