@@ -1,15 +1,16 @@
 """Sandbox: a zone-based regulatory sandbox. create_app() wires things together and does no I/O."""
 from pathlib import Path
 
-from flask import Flask
-
-from . import config as config_module
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
-
+# Flask is imported inside the functions so that `python -m sandbox.audit.verify` (stdlib only) can
+# import this package on an auditor's machine without the app's dependencies.
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config=None):
+    from flask import Flask
+
+    from . import config as config_module
+
     app = Flask(__name__, instance_path=str(ROOT / "instance"), template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"))
     app.config.from_object(config_module.DevelopmentConfig)
@@ -26,6 +27,7 @@ def create_app(config=None):
 
 def register_extensions(app):
     from . import models  # noqa: F401  (every table known to Alembic)
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .i18n import select_locale
     from .security import init_security
 
@@ -41,6 +43,10 @@ def register_extensions(app):
 def register_blueprints(app):
     from .admin.views import bp as admin_bp
     from .applicant import steps  # noqa: F401  (registers the form steps on the applicant blueprint)
+    from .secretariat import zones  # noqa: F401  (zone registry routes on the secretariat blueprint)
+    from .files import letters  # noqa: F401  (decision letters as PDF on the files blueprint)
+    from .auditor import decisions  # noqa: F401  (decision log routes on the auditor blueprint)
+    from .files import decisions as file_decisions  # noqa: F401  (decision panel on the file page)
     from .applicant.views import bp as applicant_bp
     from .auditor.views import bp as auditor_bp
     from .auth.views import bp as auth_bp
@@ -52,9 +58,11 @@ def register_blueprints(app):
     from .public.views import bp as public_bp
     from .review.views import bp as review_bp
     from .secretariat.views import bp as secretariat_bp
+    from .notices.views import bp as notices_bp
+    from .secretariat.dashboard import bp as dashboard_bp
 
     for bp in (public_bp, auth_bp, applicant_bp, files_bp, secretariat_bp, review_bp, authority_bp,
-               committee_bp, auditor_bp, admin_bp):
+               committee_bp, auditor_bp, admin_bp, notices_bp, dashboard_bp):
         app.register_blueprint(bp)
     register_error_pages(app)
     register_navigation(app)

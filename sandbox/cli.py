@@ -2,10 +2,15 @@
 import click
 from flask import current_app
 
+from .audit.cli import audit_group
+from .notices.cli import register_notice_commands
+
 
 def register_commands(app):
     app.cli.add_command(demo_data)
     app.cli.add_command(catalogue)
+    app.cli.add_command(audit_group)
+    register_notice_commands(app)
 
 
 @click.command("catalogue")

@@ -26,15 +26,28 @@ def _actor_fields(actor, role):
     return actor.id, actor.email, role or ",".join(sorted(actor.role_set))
 
 
-def _lock_head(session):
-    # FOR UPDATE serialises writers on PostgreSQL so the chain never forks; SQLite has one writer.
-    head = session.execute(
+def _select_head_for_update(session):
+    return session.execute(
         select(AuditHead).where(AuditHead.id == 1).with_for_update().execution_options(populate_existing=True)
     ).scalar_one_or_none()
+
+
+def _create_head(session):
+    """The first writer ever creates the head row; concurrent first writers must not collide on it."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    session.execute(insert(AuditHead).values(id=1, seq=0, hash=GENESIS)
+                    .on_conflict_do_nothing(index_elements=["id"]))
+
+
+def _lock_head(session):
+    # FOR UPDATE serialises writers on PostgreSQL so the chain never forks; SQLite has one writer.
+    head = _select_head_for_update(session)
     if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
-        session.flush()
+        _create_head(session)
+        head = _select_head_for_update(session)
     return head
 
 

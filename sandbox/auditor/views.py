@@ -1,11 +1,17 @@
-"""Auditors: read the audit log (the Audit issue adds search, exports and verification)."""
-from flask import Blueprint, render_template, request, url_for
+"""Auditors: search the audit log, export it (streamed), and see the chain's status. Read-only."""
+from datetime import datetime, timezone
+
+from flask import Blueprint, Response, render_template, request, stream_with_context, url_for
 from flask_login import login_required
 from sqlalchemy import select
 
+from ..audit.export import MEDIA_TYPES, chunks, iter_rows, record_export
+from ..audit.integrity import chain_head, latest_checkpoint
+from ..audit.labels import ACTION_LABELS, action_label
 from ..extensions import db
-from ..models import AuditEvent
-from ..viewhelpers import require
+from ..models import AuditEvent, Zone
+from ..viewhelpers import me, require
+from .forms import AuditSearchForm
 
 bp = Blueprint("auditor", __name__, url_prefix="/audit")
 PAGE = 50
@@ -17,15 +23,69 @@ def _only_auditors():
     require("auditor.console")
 
 
-@bp.route("/")
-def console():
-    before = request.args.get("before", type=int)
-    stmt = select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(PAGE + 1)
+def _search_form():
+    zones = db.session.scalars(select(Zone).order_by(Zone.code)).all()
+    form = AuditSearchForm(request.args, zones=zones)
+    return form, form.validate()
+
+
+def _page(audit_filter, before):
+    # Keyset pagination: `seq < before` on the primary key, newest first; never OFFSET, no total count.
+    stmt = audit_filter.apply(select(AuditEvent)).order_by(AuditEvent.seq.desc()).limit(PAGE + 1)
     if before:
         stmt = stmt.where(AuditEvent.seq < before)
     events = db.session.scalars(stmt).all()
-    more = len(events) > PAGE
-    events = events[:PAGE]
-    next_url = url_for(".console", before=events[-1].seq) if more else None
-    return render_template("auditor/console.html", events=events, next_url=next_url,
-                           newest_url=url_for(".console") if before else None)
+    return events[:PAGE], len(events) > PAGE
+
+
+@bp.route("/")
+def console():
+    form, valid = _search_form()
+    audit_filter = form.to_filter() if valid else None
+    before = request.args.get("before", type=int)
+    events, more = _page(audit_filter, before) if valid else ([], False)
+    query = audit_filter.as_data() if valid else {}
+    params = {k: v for k, v in request.args.items() if k != "before" and v}
+    head_seq, head_hash = chain_head()
+    return render_template(
+        "auditor/console.html", form=form, events=events, action_label=action_label,
+        action_labels=ACTION_LABELS,
+        next_url=url_for(".console", **params, before=events[-1].seq) if more else None,
+        newest_url=url_for(".console", **params) if before else None,
+        export_csv=url_for(".export", fmt="csv", **params) if valid else None,
+        export_jsonl=url_for(".export", fmt="jsonl", **params) if valid else None,
+        filtered=bool(query), head_seq=head_seq, head_hash=head_hash, checkpoint=latest_checkpoint(),
+    ), (200 if valid else 422)
+
+
+@bp.route("/export.<any(csv, jsonl):fmt>")
+def export(fmt):
+    require("audit.export")
+    form, valid = _search_form()
+    if not valid:
+        return console()
+    audit_filter = form.to_filter()
+    # Recorded and committed before the first byte leaves: an export that fails midway is still on record.
+    seq = record_export(audit_filter, fmt, actor=me())
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    kind = "filtered" if audit_filter.as_data() else "full"
+    filename = f"audit-{kind}-{stamp}-e{seq}.{fmt}"
+    body = stream_with_context(chunks(fmt, iter_rows(audit_filter)))
+    return Response(body, content_type=MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"})
+
+
+@bp.app_template_filter("audit_action")
+def _audit_action_filter(action):
+    """`{{ event.action | audit_action }}`: the readable name of an action, on any page."""
+    return action_label(action)
+
+
+@bp.app_template_filter("state_name")
+def _state_name_filter(value):
+    from ..workflow.states import ApplicationState
+    try:
+        return ApplicationState(value).label if value else "—"
+    except ValueError:
+        return value

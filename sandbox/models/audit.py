@@ -13,6 +13,9 @@ class AuditEvent(db.Model):
         sa.Index("ix_audit_events_actor_seq", "actor_id", "seq"),
         sa.Index("ix_audit_events_action_seq", "action", "seq"),
         sa.Index("ix_audit_events_occurred_at", "occurred_at"),
+        # The console filters by one column and pages newest-first on seq: (column, seq) serves both.
+        sa.Index("ix_audit_events_zone_seq", "zone_id", "seq"),
+        sa.Index("ix_audit_events_to_state_seq", "to_state", "seq"),
     )
 
     # The sequence number is the key: gap-free, assigned under the chain-head lock.
@@ -27,7 +30,7 @@ class AuditEvent(db.Model):
     subject_type: Mapped[str] = mapped_column(sa.String(40), default="")
     subject_id: Mapped[str] = mapped_column(sa.String(40), default="")
     application_id: Mapped[int | None] = mapped_column(nullable=True)
-    zone_id: Mapped[int | None] = mapped_column(nullable=True, index=True)
+    zone_id: Mapped[int | None] = mapped_column(nullable=True)
     from_state: Mapped[str] = mapped_column(sa.String(40), default="")
     to_state: Mapped[str] = mapped_column(sa.String(40), default="")
     data: Mapped[dict] = mapped_column(sa.JSON, default=dict)

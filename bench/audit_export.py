@@ -1,0 +1,196 @@
+"""Benchmark: build N audit events with a valid chain, then measure the export rate (CSV and JSON
+Lines, through the app's own export code), its peak memory, the offline verification rate, and the
+rate of a raw dump of the same table (`sqlite3 -csv`, or `psql \\copy` on PostgreSQL).
+
+    .venv/bin/python bench/audit_export.py [--events 1000000] [--database-url URL] [--keep DIR]
+    .venv/bin/python bench/audit_export.py --events 1000000 --keep DIR --reuse    (measure again)
+
+Without --database-url a fresh SQLite file is made in a temporary directory. A given database must
+have an empty audit table (the benchmark fills it). Export and verification each run in a child
+process so the peak RSS (VmHWM) is theirs alone."""
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ACTIONS = ["application.submitted", "application.screening_started", "document.downloaded", "user.logged_in",
+           "review.submitted", "vote.changed", "document.uploaded", "application.approved_with_conditions"]
+STATES = ["", "submitted", "screening", "under_review", "committee", "approved"]
+REASONS = ["", "서류 보완 필요 / documents incomplete", "Safety plan accepted after the site visit.",
+           "위원회 심의 결과 조건부 승인", "The operator asked for more time."]
+
+
+def make_app(url):
+    from sandbox import create_app
+    from sandbox.config import Config
+    return create_app({**{k: getattr(Config, k) for k in dir(Config) if k.isupper()},
+                       "SQLALCHEMY_DATABASE_URI": url})
+
+
+def peak_rss_mb():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def synthetic_event(seq, when, rng):
+    """Fields as record() would produce them for a busy office."""
+    action = ACTIONS[seq % len(ACTIONS)]
+    actor = rng.randrange(1, 400)
+    reason = REASONS[seq % len(REASONS)]
+    data = {"reason": reason, "version": seq % 7} if reason else {}
+    return {
+        "seq": seq, "occurred_at": when, "actor_id": actor, "actor_name": f"officer{actor}@city.go.kr",
+        "actor_role": "secretariat", "ip": f"10.{seq % 250}.{actor % 250}.{seq % 200 + 1}", "action": action,
+        "subject_type": "application", "subject_id": str(seq % 5000 + 1), "application_id": seq % 5000 + 1,
+        "zone_id": seq % 12 + 1, "from_state": STATES[seq % 6], "to_state": STATES[(seq + 1) % 6],
+        "data": data,
+    }
+
+
+def build(n, batch=20_000):
+    """Insert n chained events in batches with the chain's own hashing (not record(): too slow for 1M)."""
+    from sqlalchemy import func, insert, select
+
+    from sandbox.audit.chain import GENESIS, event_hash, format_time
+    from sandbox.extensions import db
+    from sandbox.models import AuditEvent, AuditHead
+
+    db.create_all()
+    if db.session.scalar(select(func.count()).select_from(AuditEvent)):
+        sys.exit("the audit table is not empty; give an empty database")
+    rng = random.Random(7)
+    prev_hash = GENESIS
+    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    table = AuditEvent.__table__
+    for first in range(1, n + 1, batch):
+        rows = []
+        for seq in range(first, min(first + batch, n + 1)):
+            when = start + timedelta(seconds=seq * 31.5, microseconds=rng.randrange(1_000_000))
+            fields = synthetic_event(seq, when, rng)
+            fields["prev_hash"] = prev_hash
+            prev_hash = event_hash({**fields, "occurred_at": format_time(when)})
+            rows.append({**fields, "hash": prev_hash})
+        db.session.execute(insert(table), rows)
+        db.session.commit()
+    db.session.add(AuditHead(id=1, seq=n, hash=prev_hash))
+    db.session.commit()
+
+
+def child_export(fmt, out):
+    from sandbox.audit.export import export_to
+    from sandbox.audit.filters import AuditFilter
+    started = time.perf_counter()
+    with open(out, "w", newline="", encoding="utf-8") as stream:
+        count = export_to(stream, fmt, AuditFilter())
+    return {"count": count, "seconds": time.perf_counter() - started}
+
+
+def child_verify(path):
+    from sandbox.audit.verify import verify_file
+    started = time.perf_counter()
+    report = verify_file(path)
+    return {"report": report, "seconds": time.perf_counter() - started}
+
+
+def run_child(args, url):
+    command = [sys.executable, __file__, "--database-url", url, "--child", *args]
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def raw_dump(url, out):
+    """The database's own CSV dump of the table, oldest first: the yardstick."""
+    query = "SELECT * FROM audit_events ORDER BY seq"
+    started = time.perf_counter()
+    if url.startswith("sqlite:///"):
+        path = url[len("sqlite:///"):]
+        if shutil.which("sqlite3"):
+            with open(out, "w") as handle:
+                subprocess.run(["sqlite3", "-csv", "-header", path, query], stdout=handle, check=True)
+            tool = "sqlite3 -csv"
+        else:
+            import csv
+            import sqlite3
+            with sqlite3.connect(path) as conn, open(out, "w", newline="") as handle:
+                csv.writer(handle).writerows(conn.execute(query))
+            tool = "python sqlite3 + csv"
+    else:
+        from sqlalchemy.engine import make_url
+        u = make_url(url)
+        env = {**os.environ, "PGPASSWORD": u.password or ""}
+        subprocess.run(["psql", "-h", u.host or "127.0.0.1", "-p", str(u.port or 5432),
+                        "-U", u.username or "postgres", "-d", u.database, "-q",
+                        "-c", f"\\copy ({query}) TO '{out}' CSV HEADER"], env=env, check=True)
+        tool = "psql \\copy"
+    return tool, time.perf_counter() - started
+
+
+def report(n, url, workdir):
+    print(f"events: {n:,}   database: {url.split('@')[-1]}   nproc: {os.cpu_count()}")
+    raw_tool, raw_seconds = raw_dump(url, workdir / "raw.csv")
+    raw_rate = n / raw_seconds
+    print(f"raw dump ({raw_tool}): {raw_rate:,.0f} events/s ({raw_seconds:.2f} s)")
+    for fmt in ("csv", "jsonl"):
+        out = workdir / f"export.{fmt}"
+        export = run_child(["export", fmt, str(out)], url)
+        rate = export["count"] / export["seconds"]
+        print(f"export {fmt}: {rate:,.0f} events/s ({export['seconds']:.2f} s), "
+              f"peak RSS {export['peak_rss_mb']:.0f} MB, {out.stat().st_size / 1e6:,.0f} MB")
+        print(f"export/raw = {rate / raw_rate:.2f}  ({fmt})")
+        verified = run_child(["verify", str(out)], url)
+        print(f"verify {fmt}: {n / verified['seconds']:,.0f} events/s ({verified['seconds']:.2f} s), "
+              f"peak RSS {verified['peak_rss_mb']:.0f} MB")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--database-url")
+    parser.add_argument("--keep", help="directory for the database and exports (kept afterwards)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure an already built database (from --keep DIR or --database-url)")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return _child(args)
+    workdir = Path(args.keep or tempfile.mkdtemp(prefix="audit-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite'}"
+    if not args.reuse:
+        started = time.perf_counter()
+        with make_app(url).app_context():
+            build(args.events)
+        print(f"built {args.events:,} chained events in {time.perf_counter() - started:.1f} s")
+    try:
+        report(args.events, url, workdir)
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _child(args):
+    kind, *rest = args.child
+    if kind == "verify":
+        result = child_verify(rest[0])
+    else:
+        with make_app(args.database_url).app_context():
+            result = child_export(rest[0], rest[1])
+    result["peak_rss_mb"] = peak_rss_mb()
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
