@@ -2,6 +2,7 @@
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 
 
 class LabeledEnum(StrEnum):
@@ -25,7 +26,14 @@ class LabeledEnum(StrEnum):
 
     @classmethod
     def choices(cls):
-        return [(m.value, m.label) for m in cls]
+        """Options for a WTForms select, in declaration order."""
+        return [SelectChoice(m.value, m.label) for m in cls]
+
+
+def options(pairs, blank=None):
+    """WTForms select options from (value, label) pairs, with an optional empty first choice."""
+    head = [SelectChoice("", blank)] if blank is not None else []
+    return head + [SelectChoice(value, label) for value, label in pairs]
 
 
 class Role(LabeledEnum):

@@ -26,6 +26,7 @@ ROLE_ACTIONS = {
     "organisation.join": {Role.applicant},
     "workflow.diagram": {Role.applicant, *STAFF},
     "assignment.manage": {Role.secretariat},
+    "clashes.view": {Role.secretariat, Role.committee, Role.chair},
     "meeting.manage": {Role.secretariat},
     "decision_log.export": {Role.auditor},
     "tie.record": {Role.reviewer, Role.authority, Role.committee, Role.chair},
@@ -36,6 +37,10 @@ ROLE_ACTIONS = {
 # Decided per object in review_policy.py (assignments, votes, decisions, conditions).
 REVIEW_ACTIONS = frozenset({"assignment.answer", "conflict.declare", "review.submit", "opinion.give", "vote.cast",
                             "decision.record", "conditions.accept"})
+
+# Decided per object in trial_policy.py (trial records, citizen feedback).
+TRIAL_ACTIONS = frozenset({"trial.view", "trial.operate", "trial.supervise", "trial.office", "feedback.moderate",
+                           "feedback.view"})
 
 # Who sees a file once it has left the applicant's hands (assignments narrow this in the Review issue).
 READ_ALL_FILES = {Role.secretariat, Role.auditor}
@@ -99,6 +104,9 @@ def may(user, action, obj=None):
     if action in REVIEW_ACTIONS:
         from .review_policy import may_review_action
         return may_review_action(user, action, obj)
+    if action in TRIAL_ACTIONS:
+        from .trial_policy import may_trial_action
+        return may_trial_action(user, action, obj)
     if action.startswith("application."):
         return _may_fire(user, obj, action.split(".", 1)[1])
     raise KeyError(f"unknown action {action!r}")

@@ -4,6 +4,7 @@ SQLite (in memory) by default; PostgreSQL when DATABASE_URL names one. Tests com
 so each test starts from an empty schema (drop/create on SQLite, truncation on PostgreSQL)."""
 import os
 
+import flask_babel
 import pytest
 from sqlalchemy import text
 
@@ -30,6 +31,10 @@ def app(tmp_path_factory):
                                                "connect_args": {"check_same_thread": False}}
     app = create_app(TestingConfig)
     app.config.update(config)
+    _add_failing_routes(app)
+    # Tests hold one app context open (for factories), so every request shares `g`, where Flask-Babel
+    # caches the locale: forget it before each request, as a fresh context in production would.
+    app.before_request(flask_babel.refresh)
     with app.app_context():
         _db.engine.dispose()
         _db.drop_all()
@@ -41,6 +46,13 @@ def app(tmp_path_factory):
     with app.app_context():
         _db.session.remove()
         _db.drop_all()
+
+
+def _add_failing_routes(app):
+    """Routes that fail on purpose, for the error-page tests (added before the first request)."""
+    from flask import abort
+    app.add_url_rule("/_test/boom", "boom", lambda: 1 / 0)
+    app.add_url_rule("/_test/abort/<int:code>", "abort_with", lambda code: abort(code))
 
 
 def _clean(session):

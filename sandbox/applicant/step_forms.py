@@ -13,7 +13,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from .. import sites
-from ..labels import DocumentKind, Instrument, LegalGround, TechCategory
+from ..labels import DocumentKind, Instrument, LegalGround, TechCategory, options
 
 LONG_TEXT = 20_000
 # Larger numbers than this are typos; they would also overflow a 32-bit database column.
@@ -57,7 +57,7 @@ class BasicsForm(StepForm):
     zone_id = SelectField(_l("Zone"), coerce=_optional_int, validate_choice=True,
                           description=_l("Only zones that offer this instrument are listed."))
     category = SelectField(_l("Technology category"), coerce=_optional_category,
-                           choices=[("", _l("Choose a category"))] + TechCategory.choices())
+                           choices=options(((c.value, c.label) for c in TechCategory), blank=_l("Choose a category")))
     title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
     summary = _long_text(_l("Summary"), _l("What the service does, for whom, in a few sentences."))
 
@@ -99,7 +99,7 @@ class ExemptionRequestForm(FlaskForm):
     exemption_type = SelectField(_l("Exemption"), coerce=_optional_int, validators=[DataRequired(
         message=_l("Choose the exemption you request."))])
     legal_ground = SelectField(_l("Legal ground"),
-                               choices=[("", _l("Choose a legal ground"))] + LegalGround.choices(),
+                               choices=options(((g.value, g.label) for g in LegalGround), blank=_l("Choose a legal ground")),
                                validators=[DataRequired(message=_l("Choose the legal ground."))])
     justification = TextAreaField(
         _l("Justification"), render_kw={"rows": 4},

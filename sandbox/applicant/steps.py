@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..files.views import details
-from ..labels import DocumentKind, Instrument, LegalGround, TechCategory
+from ..labels import DocumentKind, Instrument, LegalGround, TechCategory, options
 from ..models import Application, Document, ExemptionRequest, ExemptionType, Zone
 from ..services import applications, documents
 from ..services.applications import EDITABLE_FIELDS
@@ -104,7 +104,7 @@ def _zone_choices(application, blank_label):
     zones = db.session.scalars(db.select(Zone).order_by(Zone.code)).all()
     offered = [z for z in zones
                if str(application.instrument) in (z.instruments or []) or z.id == application.zone_id]
-    choices = [("", blank_label)] + [(z.id, f"{z.name} ({z.district})") for z in offered]
+    choices = options(((z.id, f"{z.name} ({z.district})") for z in offered), blank=blank_label)
     return choices, {z.id: z for z in offered}
 
 
@@ -122,8 +122,9 @@ def _main_form(application, step):
 def _exemption_form(application, form=None):
     form = form or ExemptionRequestForm()
     types = application.zone.exemption_types if application.zone else []
-    form.exemption_type.choices = [("", _("Choose an exemption"))] + [
-        (t.id, f"{t.name} — {t.law} {t.article}") for t in sorted(types, key=lambda t: t.code)]
+    form.exemption_type.choices = options(((t.id, f"{t.name} — {t.law} {t.article}")
+                                           for t in sorted(types, key=lambda t: t.code)),
+                                          blank=_("Choose an exemption"))
     return form
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from .. import policy
 from ..errors import ValidationFailed
 from ..extensions import db
-from ..labels import Instrument, OrganisationKind
+from ..labels import Instrument, OrganisationKind, options
 from ..models import Application
 from ..services import accounts, applications
 from ..viewhelpers import me, require
@@ -98,7 +98,7 @@ def new():
         flash(_("Create or join your organisation first."), "info")
         return redirect(url_for(".organisations"))
     form = NewApplicationForm()
-    form.organisation.choices = [(o.id, o.name) for o in user.organisations]
+    form.organisation.choices = options((o.id, o.name) for o in user.organisations)
     if form.validate_on_submit():
         org = next(o for o in user.organisations if o.id == form.organisation.data)
         application = applications.create_application(user, org, Instrument(form.instrument.data))

@@ -5,6 +5,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from ..audit.filters import AuditFilter
+from ..labels import options
 from ..workflow.states import ApplicationState
 
 
@@ -22,8 +23,8 @@ class AuditSearchForm(FlaskForm):
 
     def __init__(self, *args, zones=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.zone.choices = [("", _l("Any zone"))] + [(str(z.id), z.name) for z in zones]
-        self.state.choices = [("", _l("Any state"))] + ApplicationState.choices()
+        self.zone.choices = options(((str(z.id), z.name) for z in zones), blank=_l("Any zone"))
+        self.state.choices = options(((s.value, s.label) for s in ApplicationState), blank=_l("Any state"))
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:

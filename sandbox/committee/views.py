@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
-from .. import policy
+from .. import policy, sites
 from ..errors import SandboxError
 from ..extensions import db
 from ..models import AgendaItem, CommitteeMeeting, Vote
@@ -62,7 +62,8 @@ def _item_page(item, status=200, form=None):
         may_vote=policy.may(user, "vote.cast", item), may_decide=cleared and item.decision is None
         and policy.may(user, "decision.record", application),
         choices=VoteChoice, outcomes=DecisionOutcome, kinds=ConditionKind,
-        conditions=_proposed_conditions(application, form), form=form), status
+        conditions=_proposed_conditions(application, form), form=form,
+        clashes=sites.clash_summary(application) if cleared else None), status
 
 
 @bp.route("/items/<int:item_id>")

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
-from .. import policy
+from .. import policy, sites
 from ..errors import GuardFailed, InvalidTransition, StaleObject
 from ..extensions import db
 from ..labels import DocumentKind, Instrument, LegalGround, TechCategory
@@ -79,7 +79,8 @@ def show(application_id):
         clock=clocks.view(application.current_clock), actions=_with_urls(application, available_triggers(application, user)),
         events=timeline(application), can_edit=policy.may(user, "application.edit", application),
         details=details(application), grounds=LegalGround, doc_kinds=DocumentKind,
-        supplement_owed=application.state == ApplicationState.supplement_requested)
+        supplement_owed=application.state == ApplicationState.supplement_requested,
+        clashes=sites.clash_summary(application) if policy.may(user, "clashes.view") else None)
 
 
 @bp.route("/<int:application_id>/actions/<trigger>", methods=["POST"])

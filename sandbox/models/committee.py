@@ -114,6 +114,8 @@ class Vote(db.Model):
 
 class Decision(db.Model):
     """The chair's record; `audit_seq`/`audit_hash` name the audit event of the same transaction."""
+    # Trials whose sites clashed with this one in space and time when the decision was taken.
+    clashes: Mapped[list] = mapped_column(sa.JSON, default=list)
 
     __tablename__ = "decisions"
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
+from ..labels import options
 from ..models import ExemptionType, Zone
 from ..public.mapdata import public_trial_row
 from ..public.views import map_settings
@@ -28,7 +29,7 @@ def _zone(code):
 def _zone_form(zone=None):
     form = ZoneForm(obj=zone)
     types = db.session.scalars(select(ExemptionType).order_by(ExemptionType.code)).all()
-    form.exemption_type_ids.choices = [(t.id, f"{t.name} ({t.code})") for t in types]
+    form.exemption_type_ids.choices = options((t.id, f"{t.name} ({t.code})") for t in types)
     if zone is not None and not form.is_submitted():
         form.exemption_type_ids.data = [t.id for t in zone.exemption_types]
     return form

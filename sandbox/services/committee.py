@@ -6,7 +6,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import policy
+from .. import policy, sites
 from ..audit.record import record
 from ..errors import ValidationFailed
 from ..extensions import db
@@ -181,15 +181,16 @@ def record_decision(chair, application, outcome, reasons, conditions=(), cited_r
     if item is None:
         raise ValidationFailed(_("The file is not on the agenda of a committee meeting."))
     review_ids, opinion_ids = _cited(application, cited_review_ids, cited_opinion_ids)
+    clashes = sites.clash_summary(application)
     with atomic():
         application = fire(application, outcome, chair, reason=reasons, conditions=conditions,
-                           cited_reviews=review_ids, cited_opinions=opinion_ids)
+                           cited_reviews=review_ids, cited_opinions=opinion_ids, clashes=clashes)
         event = db.session.scalars(select(AuditEvent).where(
             AuditEvent.application_id == application.id,
             AuditEvent.action == f"application.{PAST_TENSE[outcome]}").order_by(AuditEvent.seq.desc())).first()
         decision = Decision(application=application, item=item, outcome=DecisionOutcome(outcome), reasons=reasons,
                             cited_review_ids=review_ids, cited_opinion_ids=opinion_ids, decided_by_id=chair.id,
-                            audit_seq=event.seq, audit_hash=event.hash,
+                            audit_seq=event.seq, audit_hash=event.hash, clashes=clashes,
                             conditions=[Condition(**c) for c in conditions])
         db.session.add(decision)
         db.session.flush()
