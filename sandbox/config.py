@@ -68,6 +68,8 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
     WTF_CSRF_ENABLED = False
+    # Service messages outside a request read in English in tests; pages still follow the browser.
+    BABEL_DEFAULT_LOCALE = "en"
     SERVER_NAME = None
 
 

@@ -83,7 +83,10 @@ def db(app):
 def client(app, db):
     from sandbox.extensions import limiter
     limiter.reset()  # throttling counters must not leak from one test into the next
-    return app.test_client()
+    client = app.test_client()
+    # Assertions read English; tests about Korean send their own header or cookie.
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture

@@ -21,13 +21,18 @@ bp = Blueprint("applicant", __name__, url_prefix="/applicant")
 
 
 def _next_step(application, user):
-    """The one thing the applicant should do next, in words."""
+    """The one thing the applicant should do next, in words: an open action, or what blocks the next one."""
     if application.state == ApplicationState.draft:
         return _("Complete the form and submit it.")
     if application.state == ApplicationState.supplement_requested:
         return _("Send the supplement the office asked for.")
-    enabled = [a["label"] for a in available_triggers(application, user) if a["enabled"] and a["trigger"] != "withdraw"]
-    return enabled[0] if enabled else None
+    actions = [a for a in available_triggers(application, user) if a["trigger"] != "withdraw"]
+    for action in actions:
+        if action["enabled"]:
+            return action["label"]
+    for action in actions:
+        return f"{action['label']}: {action['reasons'][0]}" if action["reasons"] else action["label"]
+    return None
 
 
 @bp.before_request

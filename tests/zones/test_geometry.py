@@ -33,14 +33,14 @@ def point(lon, lat):
     (json.dumps({"type": "Polygon", "coordinates": [[[126.88, 37.57], [126.90]]]}), "malformed"),
 ])
 def test_bad_boundaries_are_refused_with_the_reason(app, value, reason):
-    with app.test_request_context():
+    with app.test_request_context(headers={"Accept-Language": "en"}):
         with pytest.raises(GeometryError) as excinfo:
             parse_geojson(value, allowed=BOUNDARY_TYPES)
     assert reason in str(excinfo.value)
 
 
 def test_a_feature_is_unwrapped_to_its_geometry(app):
-    with app.test_request_context():
+    with app.test_request_context(headers={"Accept-Language": "en"}):
         geometry = parse_geojson({"type": "Feature", "properties": {}, "geometry": TWO_PARTS}, allowed=BOUNDARY_TYPES)
     assert geometry["type"] == "MultiPolygon"
 
