@@ -43,6 +43,9 @@ def register_extensions(app):
 def register_blueprints(app):
     from .admin.views import bp as admin_bp
     from .applicant import steps  # noqa: F401  (registers the form steps on the applicant blueprint)
+    from .applicant import trials as applicant_trials  # noqa: F401  (operator trial pages)
+    from .secretariat import trials as office_trials  # noqa: F401  (trial supervision, feedback moderation)
+    from .public import register  # noqa: F401  (public register and citizen feedback)
     from .secretariat import zones  # noqa: F401  (zone registry routes on the secretariat blueprint)
     from .files import letters  # noqa: F401  (decision letters as PDF on the files blueprint)
     from .auditor import decisions  # noqa: F401  (decision log routes on the auditor blueprint)

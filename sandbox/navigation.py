@@ -28,6 +28,9 @@ def _sections(user):
         staff.append(_link(_("Secretariat queue"), "secretariat.queue"))
         staff.append(_link(_("Committee meetings"), "secretariat.meetings"))
         staff.append(_link(_("Bulk assignment"), "secretariat.bulk_assign"))
+    if policy.may(user, "trial.office"):
+        staff.append(_link(_("Trials"), "secretariat.trial_list"))
+        staff.append(_link(_("Citizen feedback"), "secretariat.feedback_queue"))
     if policy.may(user, "zone.manage"):
         staff.append(_link(_("Zone registry"), "secretariat.zones"))
     if policy.may(user, "review.queue"):

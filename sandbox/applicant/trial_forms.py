@@ -5,6 +5,7 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, FloatField, In
                      TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ..labels import options
 from ..models.trials import ClaimOutcome, ReportKind, Severity
 
 BIG = 10**13  # KRW 10 trillion: anything larger is a typo
@@ -24,11 +25,11 @@ class InsuranceForm(FlaskForm):
     cover_property = _won(_l("Cover per property accident (KRW)"))
     valid_from = DateField(_l("Valid from"), validators=[DataRequired()])
     valid_until = DateField(_l("Valid until"), validators=[DataRequired()])
-    document_id = SelectField(_l("Certificate document"), choices=[("", _l("None uploaded"))], validate_choice=False)
+    document_id = SelectField(_l("Certificate document"), choices=options([], blank=_l("None uploaded")), validate_choice=False)
 
 
 class ReportForm(FlaskForm):
-    kind = SelectField(_l("Report"), choices=[(k.value, k.label) for k in ReportKind if k != ReportKind.result])
+    kind = SelectField(_l("Report"), choices=options((k.value, k.label) for k in ReportKind if k != ReportKind.result))
     period_from = DateField(_l("Period from"), validators=[DataRequired()])
     period_to = DateField(_l("Period to"), validators=[DataRequired()])
     units_operated = IntegerField(_l("Units operated"), default=0, validators=[Optional(), NumberRange(min=0, max=BIG)])
@@ -54,7 +55,7 @@ class ResultReportForm(ReportForm):
 
 
 class IncidentForm(FlaskForm):
-    severity = SelectField(_l("Severity"), choices=[("", _l("Choose"))] + Severity.choices(),
+    severity = SelectField(_l("Severity"), choices=options(((s.value, s.label) for s in Severity), blank=_l("Choose")),
                            validators=[DataRequired(message=_l("Choose the severity."))])
     occurred_at = DateTimeLocalField(_l("When (local time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     location = TextAreaField(_l("Where"), render_kw={"rows": 3}, validators=[Optional(), Length(max=20_000)],
@@ -73,7 +74,7 @@ class ClaimForm(FlaskForm):
 
 
 class ClaimAnswerForm(FlaskForm):
-    outcome = SelectField(_l("Answer"), choices=[(o.value, o.label) for o in ClaimOutcome if o != ClaimOutcome.pending])
+    outcome = SelectField(_l("Answer"), choices=options((o.value, o.label) for o in ClaimOutcome if o != ClaimOutcome.pending))
     paid_krw = IntegerField(_l("Amount paid (KRW)"), validators=[Optional(), NumberRange(min=0, max=BIG)])
     reason = TextAreaField(_l("Written reasons (required for a refusal)"), render_kw={"rows": 3})
     decided_on = DateField(_l("Decided on"), validators=[Optional()])

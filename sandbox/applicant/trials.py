@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from ..errors import SandboxError
 from ..extensions import db
-from ..labels import DocumentKind
+from ..labels import DocumentKind, options
 from ..models import Application, Claim
 from ..models.trials import ReportKind
 from ..public.views import map_settings
@@ -69,8 +69,8 @@ def _render_trial(application, status=200, **forms):
                 "claim_form": ClaimForm(prefix="claim")}
     defaults.update(forms)
     trial = trials.trial_of(application)
-    defaults["claim_form"].incident_id.choices = [(i.id, f"#{i.id} {i.occurred_at:%Y-%m-%d} {i.severity.label}")
-                                                  for i in (trial.incidents if trial else [])]
+    defaults["claim_form"].incident_id.choices = options((i.id, f"#{i.id} {i.occurred_at:%Y-%m-%d} {i.severity.label}")
+                                                         for i in (trial.incidents if trial else []))
     return render_template("applicant/trial_show.html", **trial_context(application), **defaults,
                            answer_form=ClaimAnswerForm), status
 
@@ -96,8 +96,8 @@ def trial_start(application_id):
 def trial_insurance(application_id):
     application = _file(application_id, "trial.operate")
     form = InsuranceForm()
-    form.document_id.choices += [(str(d.id), d.original_name) for d in application.documents
-                                 if d.kind == DocumentKind.insurance]
+    form.document_id.choices += options((str(d.id), d.original_name) for d in application.documents
+                                        if d.kind == DocumentKind.insurance)
     if form.validate_on_submit():
         document = next((d for d in application.documents if str(d.id) == form.document_id.data), None)
         try:

@@ -4,10 +4,13 @@ from .audit import AuditCheckpoint, AuditEvent, AuditHead
 from .clocks import StageClock
 from .committee import AgendaItem, CommitteeMeeting, Condition, Decision, Vote, meeting_members
 from .documents import Document
+from .feedback import Feedback, PublicSummary
 from .notifications import EmailStatus, Notification
 from .organisations import Membership, Organisation
 from .reviews import Assignment, ConflictDeclaration, Opinion, OrganisationTie, Review
 from .users import User, UserRole
+from .trials import (AmendmentRequest, Claim, CorrectionOrder, Evaluation, ExtensionRequest, Hearing, Incident,
+                     InsuranceCertificate, Trial, TrialReport)
 from .zones import ExemptionType, Zone, zone_exemptions
 
 __all__ = [
@@ -17,4 +20,6 @@ __all__ = [
     "AgendaItem", "Assignment", "CommitteeMeeting", "Condition", "ConflictDeclaration", "Decision",
     "Opinion", "OrganisationTie", "Review", "Vote", "meeting_members",
     "EmailStatus", "Notification",
+    "AmendmentRequest", "Claim", "CorrectionOrder", "Evaluation", "ExtensionRequest", "Feedback", "Hearing",
+    "Incident", "InsuranceCertificate", "PublicSummary", "Trial", "TrialReport",
 ]

@@ -126,4 +126,6 @@ def load_demo():
         return fire(application, "submit", applicant)
 
     load_review_stages(users, new_trial, review)
+    from .demo_trials import load_trial_demo
+    load_trial_demo(users, orgs)
     return True

@@ -165,6 +165,70 @@ def assignments(now):
                       link=site_path("files.show", application_id=application.id))
 
 
+# ---- trial rules (reports, claims, extension and amendment window, correction orders) -------------
+
+def _running_trials(states):
+    from ..models import Trial
+    return db.session.scalars(select(Trial).join(Application, Trial.application_id == Application.id)
+                              .where(Application.state.in_(list(states)))
+                              .options(selectinload(Trial.application)).order_by(Trial.id)).all()
+
+
+def _trial_link(application):
+    return site_path("applicant.trial", application_id=application.id)
+
+
+@rule("trial_report")
+def trial_reports(now):
+    from .trial_reports import schedule
+    for trial in _running_trials((S.trial_active, S.suspended, S.extension_review, S.amendment_pending)):
+        application = trial.application
+        for kind, due, report in schedule(trial):
+            if report is None:
+                yield DueItem(key=f"trial-report:{trial.id}:{kind}", due=due, application=application,
+                              what=_("%(report)s for %(file)s", report=kind.label, file=_label(application)),
+                              recipients=tuple(organisation_members(application)), link=_trial_link(application))
+
+
+@rule("claim")
+def claims(now):
+    from ..models import Claim, Incident, Trial
+    from ..models.trials import ClaimOutcome
+    rows = db.session.scalars(select(Claim).join(Incident).join(Trial)
+                              .where(Claim.outcome == ClaimOutcome.pending).order_by(Claim.id)).all()
+    for claim in rows:
+        application = claim.incident.trial.application
+        yield DueItem(key=f"claim:{claim.id}", due=claim.due_on, application=application,
+                      what=_("Pay or refuse claim #%(id)d on %(file)s", id=claim.id, file=_label(application)),
+                      recipients=tuple(organisation_members(application)), link=_trial_link(application))
+
+
+@rule("extension_window")
+def extension_windows(now):
+    from .trials import extension_outcome, request_deadline
+    for trial in _running_trials((S.trial_active,)):
+        deadline = request_deadline(trial)
+        if deadline is None or any(extension_outcome(r) for r in trial.extension_requests):
+            continue
+        application = trial.application
+        yield DueItem(key=f"extension-window:{trial.id}", due=deadline, application=application, escalate=False,
+                      what=_("Last day to request an extension or a law amendment for %(file)s",
+                             file=_label(application)),
+                      recipients=tuple(organisation_members(application)), link=_trial_link(application))
+
+
+@rule("correction_order")
+def correction_orders(now):
+    from ..models import CorrectionOrder
+    from ..models.trials import OrderStatus
+    for order in db.session.scalars(select(CorrectionOrder).where(CorrectionOrder.status == OrderStatus.open)
+                                    .order_by(CorrectionOrder.id)).all():
+        application = order.trial.application
+        yield DueItem(key=f"correction-order:{order.id}", due=order.current_deadline, application=application,
+                      what=_("Correction order #%(id)d on %(file)s", id=order.id, file=_label(application)),
+                      recipients=tuple(organisation_members(application)), link=_trial_link(application))
+
+
 def due_items(now):
     for name, function in RULES.items():
         for item in function(now):

@@ -170,16 +170,21 @@ def zone_has_capacity(application, **_data):
     return capacity_problems(application)
 
 
-def extension_allowed(application, **_data):
+def extension_allowed(application, months=None, now=None, **_data):
     from ..services.trials import extension_problems
-    return extension_problems(application)
+    return extension_problems(application, months=months, now=now)
 
 
-def amendment_window_open(application, **_data):
+def amendment_window_open(application, law=None, now=None, **_data):
     from ..services.trials import amendment_problems
-    return amendment_problems(application)
+    return amendment_problems(application, law=law, now=now)
 
 
 def result_report_filed(application, **_data):
     from ..services.trials import result_report_problems
     return result_report_problems(application)
+
+
+def hearing_recorded(application, now=None, **_data):
+    from ..services.trials import hearing_problems
+    return hearing_problems(application, now=now)

@@ -84,6 +84,7 @@ TRIAL_STEPS = _review_steps((g.form_complete, g.has_exemption_request, g.exempti
          (g.conditions_accepted, g.insurance_valid, g.zone_has_capacity)),
     Step("suspend", (S.trial_active,), S.suspended, OFFICE, _l("Suspend the trial"), needs_reason=True,
          style="danger"),
+    Step("suspend_for_incident", (S.trial_active,), S.suspended, BY_SYSTEM, _l("Suspended after a critical incident")),
     Step("resume", (S.suspended,), S.trial_active, OFFICE, _l("Resume the trial")),
     Step("request_extension", (S.trial_active,), S.extension_review, APPLICANT, _l("Request an extension"),
          (g.extension_allowed,), needs_reason=True, style="secondary"),
@@ -103,7 +104,7 @@ TRIAL_STEPS = _review_steps((g.form_complete, g.has_exemption_request, g.exempti
     Step("withdraw", BEFORE_DECISION + (S.approved,), S.withdrawn, APPLICANT, _l("Withdraw"),
          needs_reason=True, style="danger"),
     Step("cancel", (S.approved, S.trial_active, S.suspended, S.extension_review, S.amendment_pending),
-         S.cancelled, OFFICE, _l("Cancel after a hearing"), needs_reason=True, style="danger"),
+         S.cancelled, OFFICE, _l("Cancel after a hearing"), (g.hearing_recorded,), needs_reason=True, style="danger"),
 ]
 
 PERMIT_STEPS = _review_steps((g.form_complete, g.has_exemption_request, g.exemptions_fit_zone, g.zone_offers_instrument,
@@ -202,6 +203,7 @@ PAST_TENSE = {
     "to_committee": "sent_to_committee", "approve": "approved",
     "approve_with_conditions": "approved_with_conditions", "reject": "rejected", "defer": "deferred",
     "start_trial": "trial_started", "suspend": "suspended", "resume": "resumed",
+    "suspend_for_incident": "suspended_for_incident",
     "request_extension": "extension_requested", "grant_extension": "extension_granted",
     "refuse_extension": "extension_refused", "request_law_amendment": "law_amendment_requested",
     "make_permanent": "made_permanent", "convert_to_temporary_permit": "converted_to_temporary_permit",

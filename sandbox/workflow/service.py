@@ -12,6 +12,7 @@ from ..audit.record import record
 from ..errors import GuardFailed, InvalidTransition, PermissionDenied, StaleObject
 from ..extensions import db
 from ..models import Application
+from ..services.notifications import notify_transition
 from ..services.transaction import atomic
 from . import clocks
 from .machine import MACHINES, PAST_TENSE, SYSTEM, steps_for, triggers_from, who_may
@@ -84,6 +85,7 @@ def fire(application, trigger, actor, *, reason="", expected_version=None, now=N
                    role=SYSTEM if actor == SYSTEM else None,
                    actor_label=SYSTEM if actor == SYSTEM else None,
                    data={k: v for k, v in {"reason": reason, **data}.items() if v not in ("", None)})
+            notify_transition(locked, trigger, source, dest, actor, reason)
             db.session.flush()
     except StaleDataError as exc:
         raise StaleObject(_("Someone else changed this file at the same moment. Reload and try again.")) from exc

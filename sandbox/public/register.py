@@ -1,0 +1,134 @@
+"""The public register (no login): running and finished trials and decisions, each only once the office
+has approved its redacted summary, on the zone map; and citizen feedback on running trials.
+
+register_row() is the one place that decides what the public sees of a file: title, organisation,
+zone, period, state, the approved summary, the conditions' wording, the decision's outcome and date,
+and the evaluation's outcome. Never the application's own texts, documents, claims or contacts."""
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..errors import SandboxError
+from ..extensions import db, limiter
+from ..i18n import current_language
+from ..models import Application, PublicSummary, Zone
+from ..services import feedback as feedback_service
+from ..services.committee import latest_decision
+from ..services.trials import effective_end, trial_of
+from ..workflow.states import ApplicationState as S
+from . import mapdata
+from .views import bp, map_settings
+
+RUNNING = (S.trial_active, S.suspended, S.extension_review, S.amendment_pending)
+FINISHED = (S.result_reporting, S.evaluated, S.closed, S.permanent, S.temporary_permit, S.cancelled)
+
+
+class FeedbackForm(FlaskForm):
+    text = TextAreaField(_l("Your feedback"), render_kw={"rows": 5},
+                         validators=[DataRequired(message=_l("Write your feedback.")), Length(max=2000)])
+    location = TextAreaField(_l("Place (optional)"), render_kw={"rows": 2}, validators=[Optional(), Length(max=2000)],
+                             description=_l("Click on the map to mark a place, or leave it empty."))
+    contact = StringField(_l("Contact (optional, seen only by the sandbox office)"),
+                          validators=[Optional(), Length(max=200)])
+
+
+def _published():
+    return db.session.scalars(
+        select(Application).join(PublicSummary, PublicSummary.application_id == Application.id)
+        .where(PublicSummary.published_at.is_not(None))
+        .options(selectinload(Application.organisation), selectinload(Application.zone))
+        .order_by(Application.period_start, Application.id)).all()
+
+
+def _published_or_404(application_id):
+    application = db.session.get(Application, application_id)
+    if application is None or not feedback_service.is_published(application):
+        abort(404)
+    return application
+
+
+def register_row(application):
+    summary = feedback_service.summary_of(application)
+    decision = latest_decision(application)
+    trial = trial_of(application)
+    ends_on = effective_end(trial) if trial else application.period_end
+    state = S(application.state)
+    text = summary.summary_en if current_language() == "en" and summary.summary_en else summary.summary_ko
+    return {
+        "id": application.id, "title": application.title, "organisation": application.organisation.name,
+        "zone": application.zone.name if application.zone else "", "zone_code": application.zone.code if application.zone else "",
+        "period_start": application.period_start.isoformat() if application.period_start else None,
+        "period_end": ends_on.isoformat() if ends_on else None, "state": state.value, "state_label": str(state.label),
+        "summary": text, "conditions": [c.text for c in decision.conditions] if decision else [],
+        "decision": str(decision.outcome.label) if decision else "",
+        "decided_on": decision.decided_at.date().isoformat() if decision else None,
+        "evaluation": str(trial.evaluation.outcome.label) if trial and trial.evaluation else "",
+        "scale_up_zones": list(trial.evaluation.scale_up_zones) if trial and trial.evaluation else [],
+        "feedback_open": state in feedback_service.FEEDBACK_STATES,
+    }
+
+
+def _feature(application, row):
+    keep = ("title", "organisation", "zone", "period_start", "period_end", "state", "state_label")
+    return {"type": "Feature", "geometry": application.site_geojson,
+            "properties": {"kind": "trial", **{k: row[k] for k in keep},
+                           "url": url_for("public.register_detail", application_id=application.id)}}
+
+
+def _collection(applications):
+    zone_ids = {a.zone_id for a in applications if a.zone_id}
+    zones = db.session.scalars(select(Zone).where(Zone.id.in_(zone_ids)).order_by(Zone.code)).all() if zone_ids else []
+    features = [mapdata.zone_feature(z) for z in zones if z.boundary_geojson]
+    features += [_feature(a, register_row(a)) for a in applications if a.site_geojson and S(a.state) not in
+                 (S.approved, S.rejected)]
+    return {"type": "FeatureCollection", "features": features}
+
+
+@bp.route("/register")
+def register():
+    rows = [(a, register_row(a)) for a in _published()]
+    groups = [(_("Running trials"), [r for a, r in rows if S(a.state) in RUNNING]),
+              (_("Finished trials"), [r for a, r in rows if S(a.state) in FINISHED]),
+              (_("Decisions awaiting a start, and rejections"), [r for a, r in rows if S(a.state) in (S.approved, S.rejected)])]
+    return render_template("public/register.html", groups=groups, map=map_settings(), states=S)
+
+
+@bp.route("/register/map.geojson")
+def register_geojson():
+    return jsonify(_collection(_published()))
+
+
+@bp.route("/register/<int:application_id>")
+def register_detail(application_id):
+    application = _published_or_404(application_id)
+    return render_template("public/register_detail.html", row=register_row(application), map=map_settings(), states=S,
+                           feedback=feedback_service.published_feedback(application))
+
+
+@bp.route("/register/<int:application_id>/map.geojson")
+def register_detail_geojson(application_id):
+    return jsonify(_collection([_published_or_404(application_id)]))
+
+
+@bp.route("/register/<int:application_id>/feedback", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"])
+def register_feedback(application_id):
+    application = _published_or_404(application_id)
+    form = FeedbackForm()
+    if form.validate_on_submit():
+        try:
+            feedback_service.leave_feedback(application, form.text.data, form.location.data or None, form.contact.data)
+        except SandboxError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+        else:
+            flash(_("Thank you. Your feedback will appear once the sandbox office has checked it."), "success")
+            return redirect(url_for(".register_detail", application_id=application.id), code=303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("public/register_feedback.html", row=register_row(application), form=form,
+                           map=map_settings()), status
