@@ -10,6 +10,7 @@ def register_commands(app):
     app.cli.add_command(demo_data)
     app.cli.add_command(catalogue)
     app.cli.add_command(audit_group)
+    app.cli.add_command(backup_command), app.cli.add_command(restore_command)
     register_notice_commands(app)
 
 
@@ -22,15 +23,52 @@ def catalogue():
 
 
 @click.command("demo-data")
-def demo_data():
+@click.option("--scale", type=click.IntRange(min=1), default=None,
+              help="also generate this many files (e.g. 100000) for benchmarks (sandbox/seed/scale.py)")
+def demo_data(scale):
     """Create the catalogue, one demo account per role, two organisations and files in several states.
 
     Running it again changes nothing."""
     from .seed.demo import DEMO_PASSWORD, load_demo
     created = load_demo()
     click.echo("Demo data " + ("created." if created else "already present; nothing changed."))
+    if scale:
+        _generate(scale)
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}) — DEMO ONLY, never use in production:")
     from .seed.demo import DEMO_USERS
     for email, name, roles in DEMO_USERS:
         click.echo(f"  {email:<28} {', '.join(roles)}")
     click.echo(f"Database: {current_app.config['SQLALCHEMY_DATABASE_URI']}")
+
+
+def _generate(n):
+    from .seed.scale import build_scale, generated_count
+    with click.progressbar(length=max(0, n - generated_count()), label=f"Generating {n:,} files") as bar:
+        added = build_scale(n, progress=bar.update)
+    click.echo(f"Generated files: {added:,} added ({generated_count():,} in all)."
+               + ("" if added else " Nothing to add."))
+
+
+@click.command("backup")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="new directory for the backup")
+def backup_command(out):
+    """Back up the database (SQLite online backup, or pg_dump -Fc) and the uploaded documents."""
+    from .backup import BackupError, backup
+    try:
+        manifest = backup(out)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backup written to {out} ({manifest['backend']}, {manifest['database']}).")
+
+
+@click.command("restore")
+@click.option("--from", "source", required=True, type=click.Path(exists=True, file_okay=False))
+def restore_command(source):
+    """Restore a backup into an EMPTY database and UPLOAD_DIR; every document is checked against its hash."""
+    from .backup import BackupError, restore
+    try:
+        tables, documents = restore(source)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Restored {tables} tables; {documents} document files match their hashes. "
+               "Run `flask audit verify` to check the chain.")

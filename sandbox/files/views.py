@@ -9,7 +9,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from .. import policy, sites
-from ..errors import GuardFailed, InvalidTransition, StaleObject
+from ..errors import GuardFailed, InvalidTransition, StaleObject, ValidationFailed
 from ..extensions import db
 from ..labels import DocumentKind, Instrument, LegalGround, TechCategory
 from ..security import content_security_policy
@@ -17,6 +17,7 @@ from ..models import Application, AuditEvent, Document
 from ..services import documents
 from ..viewhelpers import load_or_404, me, require
 from ..workflow import clocks
+from .forms import LaterDocumentForm
 from ..workflow.diagram import diagram_source
 from ..workflow.service import available_triggers, fire
 from ..workflow.states import ApplicationState
@@ -80,7 +81,9 @@ def show(application_id):
         events=timeline(application), can_edit=policy.may(user, "application.edit", application),
         details=details(application), grounds=LegalGround, doc_kinds=DocumentKind,
         supplement_owed=application.state == ApplicationState.supplement_requested,
-        clashes=sites.clash_summary(application) if policy.may(user, "clashes.view") else None)
+        clashes=sites.clash_summary(application) if policy.may(user, "clashes.view") else None,
+        upload_form=LaterDocumentForm() if application.state != ApplicationState.draft
+        and policy.may(user, "document.upload", application) else None)
 
 
 @bp.route("/<int:application_id>/actions/<trigger>", methods=["POST"])
@@ -122,6 +125,25 @@ def workflow(application_id):
         source=diagram_source(application, timeline(application))))
     response.headers["Content-Security-Policy"] = content_security_policy(current_app, inline_styles=True)
     return response
+
+
+@bp.route("/<int:application_id>/documents", methods=["POST"])
+def upload(application_id):
+    application = load_or_404(Application, application_id)
+    require("document.upload", application)
+    form = LaterDocumentForm()
+    if form.validate_on_submit():
+        try:
+            document = documents.upload_document(me(), application, form.file.data, DocumentKind(form.kind.data))
+        except ValidationFailed as exc:
+            flash(exc.message, "danger")
+        else:
+            flash(_("Uploaded %(name)s.", name=document.original_name), "success")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "danger")
+    return redirect(url_for(".show", application_id=application.id) + "#documents-heading", code=303)
 
 
 @bp.route("/documents/<int:document_id>")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Application
+from ..models import Application, PublicSummary
 from ..workflow.states import ApplicationState
 
 PUBLIC_TRIAL_STATES = (ApplicationState.trial_active, ApplicationState.suspended,
@@ -25,8 +25,11 @@ def zone_feature(zone, capacity=None):
 
 
 def public_trials(zone=None):
+    # Only files whose redacted summary the office has published: the same rule as the public register.
     stmt = (select(Application)
-            .where(Application.state.in_(PUBLIC_TRIAL_STATES), Application.site_geojson.is_not(None))
+            .join(PublicSummary, PublicSummary.application_id == Application.id)
+            .where(PublicSummary.published_at.is_not(None),
+                   Application.state.in_(PUBLIC_TRIAL_STATES), Application.site_geojson.is_not(None))
             .options(selectinload(Application.organisation), selectinload(Application.zone)))
     if zone is not None:
         stmt = stmt.where(Application.zone_id == zone.id)

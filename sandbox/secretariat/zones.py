@@ -11,6 +11,7 @@ from ..labels import options
 from ..models import ExemptionType, Zone
 from ..public.mapdata import public_trial_row
 from ..public.views import map_settings
+from ..services.feedback import zone_trial_counts
 from ..services import zones as zone_service
 from ..viewhelpers import me, require
 from ..workflow.states import ApplicationState
@@ -78,7 +79,7 @@ def _edit_page(zone, form=None, boundary_form=None, history_form=None, status=20
     return render_template(
         "secretariat/zone_form.html", zone=zone, form=form or _zone_form(zone),
         boundary_form=boundary_form, history_form=history_form or DesignationForm(formdata=None),
-        map=map_settings()), status
+        map=map_settings(), trial_counts=zone_trial_counts(zone)), status
 
 
 @bp.route("/zones/<code>/edit", methods=["GET", "POST"])
@@ -146,4 +147,4 @@ def zone_dashboard(code):
         "secretariat/zone_dashboard.html", zone=zone, chart=state_chart(counts),
         total=sum(n for _s, n in counts), capacity=zone_service.capacity_view(zone),
         trials=[{"app": a, "row": public_trial_row(a), "state": ApplicationState(a.state)} for a in trials],
-        map=map_settings())
+        map=map_settings(), trial_counts=zone_trial_counts(zone))

@@ -33,7 +33,8 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "ko-KR"}
+    # Journeys read English labels; the foundation journey checks the Korean default with its own marker.
+    return {**browser_context_args, "locale": "en-US"}
 
 
 def _free_port():

@@ -75,7 +75,7 @@ def complete_the_form(page, tmp_path):
     save_and_continue(page)
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Trial scope")
-    page.get_by_label("Trial site").fill("37.5790, 126.8900")
+    page.get_by_label("Trial site", exact=True).fill("37.5790, 126.8900")
     start = date.today() + timedelta(days=30)
     page.get_by_label("Trial starts on").fill(start.isoformat())
     page.get_by_label("Trial ends on").fill((start + timedelta(days=365)).isoformat())

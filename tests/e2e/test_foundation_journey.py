@@ -2,9 +2,12 @@
 and in English, and logs out — in real headless Chromium."""
 import re
 
+import pytest
+
 from playwright.sync_api import expect
 
 
+@pytest.mark.browser_context_args(locale="ko-KR")
 def test_register_create_organisation_and_read_zones_in_both_languages(page):
     page.goto("/auth/register")
     page.locator("input[name=name]").fill("정새봄")

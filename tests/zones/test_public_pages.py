@@ -1,6 +1,8 @@
 """Public zone pages: the map data, capacity and charts, and nothing confidential about any file."""
-from datetime import date
+from datetime import date, datetime, timezone
 
+from sandbox.extensions import db as _db
+from sandbox.models import PublicSummary
 from sandbox.labels import Role
 from sandbox.workflow.states import ApplicationState as S
 
@@ -10,9 +12,21 @@ from ..factories import ApplicationFactory, ZoneFactory
 SECRET = "SECRET-FINANCING-PLAN"
 
 
-def trial(zone, state, title, **kwargs):
-    return ApplicationFactory(zone=zone, state=state, title=title, financing=SECRET, safety_plan=SECRET,
-                              period_start=date(2026, 3, 1), period_end=date(2028, 2, 28), **kwargs)
+def trial(zone, state, title, published=True, **kwargs):
+    """A file in `state`; by default the office has published its redacted summary, as the public map requires."""
+    app = ApplicationFactory(zone=zone, state=state, title=title, financing=SECRET, safety_plan=SECRET,
+                             period_start=date(2026, 3, 1), period_end=date(2028, 2, 28), **kwargs)
+    if published:
+        _db.session.add(PublicSummary(application_id=app.id, summary_ko="요약", published_at=datetime.now(timezone.utc)))
+        _db.session.commit()
+    return app
+
+
+def test_unpublished_trial_stays_off_the_public_map(client, db):
+    zone = ZoneFactory(code="QUIET")
+    trial(zone, S.trial_active, "Not yet published", published=False)
+    titles = [f["properties"].get("title") for f in client.get("/zones/map.geojson").get_json()["features"]]
+    assert "Not yet published" not in titles
 
 
 def test_map_data_has_zones_and_only_public_trials_without_confidential_fields(client, db):
@@ -88,3 +102,4 @@ def test_office_dashboard_counts_applications_by_state(client, db, make_user):
     assert "<th scope=\"row\">Committee</th><td>2</td>" in page
     assert "Running shuttle" in page and "Private draft" not in page
     assert "1 of 4 places taken" in page
+    assert "Critical incidents" in page and "Feedback awaiting moderation" in page

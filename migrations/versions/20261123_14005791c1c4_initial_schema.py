@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 3f8c8ae41a3b
+Revision ID: 14005791c1c4
 Revises: 
-Create Date: 2026-11-23 14:26:05.260000
+Create Date: 2026-11-23 15:23:37.966168
 
 """
 from alembic import op
@@ -13,7 +13,7 @@ from sandbox.audit.ddl import drop_append_only_triggers, install_append_only_tri
 
 
 # revision identifiers, used by Alembic.
-revision = '3f8c8ae41a3b'
+revision = '14005791c1c4'
 down_revision = None
 branch_labels = None
 depends_on = None

@@ -1,12 +1,12 @@
 """Who may do what with a trial's records (called from policy.may for the trial.* and feedback.* actions)."""
-from .labels import Role
+from ..labels import Role
 
 TRIAL_ACTIONS = frozenset({"trial.view", "trial.operate", "trial.supervise", "feedback.moderate", "feedback.view",
                            "trial.office"})
 
 
 def may_trial_action(user, action, obj=None):
-    from .policy import _is_member, _may_view_application, _roles
+    from . import _is_member, _may_view_application, _roles
     roles = _roles(user)
     if action in {"feedback.moderate", "trial.office"}:
         return Role.secretariat in roles

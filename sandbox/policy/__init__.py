@@ -2,9 +2,9 @@
 
 Actions are dotted names shared with workflow triggers and audit actions (`application.submit`,
 `document.download`, `admin.roles`)."""
-from .errors import PermissionDenied
-from .labels import Role
-from .workflow.states import ApplicationState as S
+from ..errors import PermissionDenied
+from ..labels import Role
+from ..workflow.states import ApplicationState as S
 
 STAFF = frozenset({Role.secretariat, Role.reviewer, Role.authority, Role.committee, Role.chair,
                    Role.auditor, Role.admin})
@@ -34,17 +34,19 @@ ROLE_ACTIONS = {
     "dashboard.view": {Role.secretariat, Role.committee, Role.chair, Role.auditor},
 }
 
-# Decided per object in review_policy.py (assignments, votes, decisions, conditions).
+# Decided per object in policy/review.py (assignments, votes, decisions, conditions).
 REVIEW_ACTIONS = frozenset({"assignment.answer", "conflict.declare", "review.submit", "opinion.give", "vote.cast",
                             "decision.record", "conditions.accept"})
 
-# Decided per object in trial_policy.py (trial records, citizen feedback).
+# Decided per object in policy/trials.py (trial records, citizen feedback).
 TRIAL_ACTIONS = frozenset({"trial.view", "trial.operate", "trial.supervise", "trial.office", "feedback.moderate",
                            "feedback.view"})
 
 # Who sees a file once it has left the applicant's hands (assignments narrow this in the Review issue).
 READ_ALL_FILES = {Role.secretariat, Role.auditor}
 EDITABLE_STATES = {S.draft}
+DOCUMENT_STATES = {S.supplement_requested, S.approved, S.trial_active, S.suspended, S.extension_review,
+                   S.amendment_pending, S.result_reporting}
 
 
 def _roles(user):
@@ -65,19 +67,19 @@ def _may_view_application(user, application):
         return False
     if roles & READ_ALL_FILES:
         return True
-    from .services.reviews import has_unconflicted_assignment
+    from ..services.reviews import has_unconflicted_assignment
     return has_unconflicted_assignment(user, application)
 
 
 def _may_fire(user, application, trigger):
-    from .workflow.machine import who_may
+    from ..workflow.machine import who_may
     roles = _roles(user)
     allowed = who_may(application.instrument, trigger) & roles
     if not allowed:
         return False
     if allowed == {Role.applicant}:
         return _is_member(user, application)
-    from .services.reviews import separation_problems
+    from ..services.reviews import separation_problems
     return not separation_problems(user, application, trigger)
 
 
@@ -93,19 +95,20 @@ def may(user, action, obj=None):
         return (Role.applicant in roles and _is_member(user, application)
                 and application.state in EDITABLE_STATES)
     if action == "document.upload":
-        # A supplement may come with documents; everything else is fixed once submitted.
+        # A supplement, and after approval the insurance certificate and trial records, come with documents;
+        # the application itself is fixed once submitted.
         application = obj
         return (Role.applicant in roles and _is_member(user, application)
-                and application.state in EDITABLE_STATES | {S.supplement_requested})
+                and application.state in EDITABLE_STATES | DOCUMENT_STATES)
     if action == "document.download":
         return _may_view_application(user, obj.application)
     if action == "application.timeline":
         return _may_view_application(user, obj)
     if action in REVIEW_ACTIONS:
-        from .review_policy import may_review_action
+        from .review import may_review_action
         return may_review_action(user, action, obj)
     if action in TRIAL_ACTIONS:
-        from .trial_policy import may_trial_action
+        from .trials import may_trial_action
         return may_trial_action(user, action, obj)
     if action.startswith("application."):
         return _may_fire(user, obj, action.split(".", 1)[1])
