@@ -112,50 +112,89 @@ CLASH_STATES = (ApplicationState.approved, ApplicationState.trial_active, Applic
                 ApplicationState.extension_review, ApplicationState.amendment_pending)
 
 
-def _periods_overlap(a, b):
-    """Both periods as (start, end) with None for open; touching days count as overlap."""
-    a_start, a_end = a
-    b_start, b_end = b
-    return (a_end is None or b_start is None or b_start <= a_end) and (b_end is None or a_start is None
-                                                                        or a_start <= b_end)
-
-
 def _clash_buffer_m():
     return float(current_app.config.get("CLASH_BUFFER_M", 50))
 
 
+# Enough for any committee to act on; more than this means the site itself is the problem.
+MAX_CLASHES = 50
+
+
 def find_clashes(application):
     """Approved or running trials whose site comes within CLASH_BUFFER_M of this file's site during
-    an overlapping period, nearest first, as (other application, distance in metres)."""
+    an overlapping period, nearest first (at most MAX_CLASHES), as (other application, distance in metres)."""
     if not application.site_geojson:
         return []
     site = shape(application.site_geojson)
     buffer_m = _clash_buffer_m()
-    period = (application.period_start, application.period_end)
     origin = (site.centroid.x, site.centroid.y)
     site_m = to_metres(site, origin)
-    found = []
-    for other in _clash_candidates(application):
-        if not _periods_overlap(period, (other.period_start, other.period_end)):
-            continue
-        distance = site_m.distance(to_metres(shape(other.site_geojson), origin))
+    reach = _degrees_box(site.bounds, buffer_m, origin[1])
+    near = {}
+    for other_id, other_site in _clash_candidates(application):
+        if not _boxes_meet(reach, _geojson_box(other_site)):
+            continue  # cheap test first: most trials are nowhere near
+        distance = site_m.distance(to_metres(shape(other_site), origin))
         if distance <= buffer_m:
-            found.append((other, distance))
+            near[other_id] = distance
+    nearest = sorted(near, key=lambda other_id: (near[other_id], other_id))[:MAX_CLASHES]
+    found = [(other, near[other.id]) for other in _load_applications(nearest)]
     return sorted(found, key=lambda pair: (pair[1], pair[0].id))
 
 
+def _degrees_box(bounds, metres, latitude):
+    d_lat = metres / 111_320.0
+    d_lon = metres / (111_320.0 * max(math.cos(math.radians(latitude)), 0.01))
+    west, south, east, north = bounds
+    return west - d_lon, south - d_lat, east + d_lon, north + d_lat
+
+
+def _geojson_box(geojson):
+    xs, ys = [], []
+    stack = [geojson.get("coordinates", [])]
+    while stack:
+        item = stack.pop()
+        if item and isinstance(item[0], (int, float)):
+            xs.append(item[0])
+            ys.append(item[1])
+        else:
+            stack.extend(item)
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else None
+
+
+def _boxes_meet(a, b):
+    return b is not None and a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
 def _clash_candidates(application):
+    """(id, site) of approved or running trials whose period overlaps this file's: plain rows, not
+    objects, since a city has thousands of trials and only a few lie near any one site."""
+    from sqlalchemy import or_, select
+
+    from .extensions import db
+    from .models import Application
+    stmt = select(Application.id, Application.site_geojson).where(
+        Application.state.in_(CLASH_STATES), Application.site_geojson.is_not(None))
+    if application.id is not None:
+        stmt = stmt.where(Application.id != application.id)
+    # Touching days overlap; an open-ended period (a missing date) overlaps everything.
+    if application.period_end is not None:
+        stmt = stmt.where(or_(Application.period_start.is_(None), Application.period_start <= application.period_end))
+    if application.period_start is not None:
+        stmt = stmt.where(or_(Application.period_end.is_(None), Application.period_end >= application.period_start))
+    return db.session.execute(stmt).all()
+
+
+def _load_applications(ids):
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
 
     from .extensions import db
     from .models import Application
-    stmt = (select(Application)
-            .where(Application.state.in_(CLASH_STATES), Application.site_geojson.is_not(None))
-            .options(selectinload(Application.organisation), selectinload(Application.zone)))
-    if application.id is not None:
-        stmt = stmt.where(Application.id != application.id)
-    return db.session.scalars(stmt.order_by(Application.id)).all()
+    if not ids:
+        return []
+    return db.session.scalars(select(Application).where(Application.id.in_(list(ids)))
+                              .options(selectinload(Application.organisation), selectinload(Application.zone))).all()
 
 
 def clash_summary(application):

@@ -1,0 +1,42 @@
+"""The office queue: overdue files first, whatever their age, and keyset pages through the rest."""
+import re
+from datetime import datetime, timedelta, timezone
+
+from sandbox.labels import Role
+from sandbox.workflow.states import ApplicationState as S
+
+from ..conftest import login
+from ..factories import ApplicationFactory, StageClockFactory
+
+NOW = datetime.now(timezone.utc)
+
+
+def filed(title, due_in_days, submitted_days_ago):
+    app = ApplicationFactory(state=S.screening, title=title, submitted_at=NOW - timedelta(days=submitted_days_ago))
+    StageClockFactory(application=app, stage=S.screening, started_at=NOW - timedelta(days=10),
+                      allowed_days=14, due_at=NOW + timedelta(days=due_in_days))
+    return app
+
+
+def titles(page):
+    return re.findall(r'<a href="/files/\d+">([^<]+)</a>', page)
+
+
+def test_overdue_file_comes_first_even_when_it_is_the_newest(client, make_user):
+    filed("old, plenty of time", 20, 60)
+    filed("new but overdue", -3, 1)
+    filed("middle", 5, 30)
+    login(client, make_user(Role.secretariat))
+    assert titles(client.get("/office/").get_data(as_text=True)) == ["new but overdue", "middle", "old, plenty of time"]
+
+
+def test_keyset_pages_cover_every_file_once(client, make_user):
+    for n in range(55):
+        filed(f"file {n:02d}", n % 7, n)
+    login(client, make_user(Role.secretariat))
+    first = client.get("/office/").get_data(as_text=True)
+    next_url = re.search(r'href="(/office/\?after=[^"]+)" rel="next"', first).group(1).replace("&amp;", "&")
+    second = client.get(next_url).get_data(as_text=True)
+    seen = titles(first) + titles(second)
+    assert len(titles(first)) == 50 and sorted(seen) == sorted(f"file {n:02d}" for n in range(55))
+    assert 'rel="next"' not in second
