@@ -9,7 +9,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..labels import TechCategory
 from ..models import Application, CommitteeMeeting, Zone
-from ..services import committee, evaluation, feedback, incidents, trial_reports, trials
+from ..services import applications, committee, evaluation, feedback, incidents, trial_reports, trials
 from ..workflow.service import fire
 from .demo import CONFIDENTIAL_MARK, _complete_trial
 from .demo_review import ROUTE_LIMIT, SAFETY_STAFF, _decide, _through_review
@@ -53,8 +53,8 @@ class Cast:
         start = date.today() - timedelta(days=started_days_ago)
         application = _complete_trial(self.applicant, self.orgs["applicant@demo.kr"], zone, list(codes), title,
                                       category, site, start)
-        application.period_end = trials._add_months(start, months)
-        db.session.commit()
+        applications.save_draft(self.applicant, application, {"period_end": trials._add_months(start, months)},
+                                step="demo")
         fire(application, "submit", self.applicant)
         _through_review(self.office, self.users["authority@demo.kr"], self.reviewers, application)
         item = committee.add_to_agenda(self.office, self.meeting, application)

@@ -24,6 +24,7 @@ from werkzeug.security import generate_password_hash
 from ..audit.chain import GENESIS, event_hash, format_time
 from ..audit.record import _json_safe
 from ..extensions import db
+from ..services.transaction import atomic
 from ..labels import Role
 from ..models import Application, AuditEvent, Membership, Organisation, User, UserRole, Zone
 from .demo import DEMO_PASSWORD
@@ -290,10 +291,10 @@ def ensure_staff(n, password_hash, now):
             email = f"gen-{stem}-{k:04d}@{STAFF_DOMAIN}"
             if email not in existing:
                 add_user(batch, email, f"생성 {stem} {k}", [role], password_hash, now)
-    batch.flush()
-    _save_head(chain)
-    _move_sequences(["users", "user_roles"])
-    db.session.commit()
+    with atomic():
+        batch.flush()
+        _save_head(chain)
+        _move_sequences(["users", "user_roles"])
     staff = {role: _people_with(role) for role, _, _ in STAFF}
     staff[Role.chair] = _people_with(Role.chair) or staff[Role.committee][:1]
     return staff
@@ -316,10 +317,10 @@ def _build_batch(first, last, context):
             )
         build_application(batch, index, context["orgs"][org_number], context)
     tables = list(batch.rows)
-    batch.flush()
-    _save_head(chain)
-    _move_sequences(tables)
-    db.session.commit()
+    with atomic():
+        batch.flush()
+        _save_head(chain)
+        _move_sequences(tables)
 
 
 def _resume_org(index):
