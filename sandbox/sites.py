@@ -129,11 +129,8 @@ def find_clashes(application):
     buffer_m = _clash_buffer_m()
     origin = (site.centroid.x, site.centroid.y)
     site_m = to_metres(site, origin)
-    reach = _degrees_box(site.bounds, buffer_m, origin[1])
     near = {}
-    for other_id, other_site in _clash_candidates(application):
-        if not _boxes_meet(reach, _geojson_box(other_site)):
-            continue  # cheap test first: most trials are nowhere near
+    for other_id, other_site in _clash_candidates(application, _degrees_box(site.bounds, buffer_m, origin[1])):
         distance = site_m.distance(to_metres(shape(other_site), origin))
         if distance <= buffer_m:
             near[other_id] = distance
@@ -149,32 +146,19 @@ def _degrees_box(bounds, metres, latitude):
     return west - d_lon, south - d_lat, east + d_lon, north + d_lat
 
 
-def _geojson_box(geojson):
-    xs, ys = [], []
-    stack = [geojson.get("coordinates", [])]
-    while stack:
-        item = stack.pop()
-        if item and isinstance(item[0], (int, float)):
-            xs.append(item[0])
-            ys.append(item[1])
-        else:
-            stack.extend(item)
-    return (min(xs), min(ys), max(xs), max(ys)) if xs else None
-
-
-def _boxes_meet(a, b):
-    return b is not None and a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
-
-
-def _clash_candidates(application):
-    """(id, site) of approved or running trials whose period overlaps this file's: plain rows, not
-    objects, since a city has thousands of trials and only a few lie near any one site."""
+def _clash_candidates(application, reach):
+    """(id, site) of approved or running trials whose period overlaps this file's and whose site's
+    bounding box meets `reach` (west, south, east, north): plain rows, not objects, since a city has
+    thousands of trials and only a few lie near any one site."""
     from sqlalchemy import or_, select
 
     from .extensions import db
     from .models import Application
     stmt = select(Application.id, Application.site_geojson).where(
         Application.state.in_(CLASH_STATES), Application.site_geojson.is_not(None))
+    west, south, east, north = reach
+    stmt = stmt.where(Application.site_east >= west, Application.site_west <= east,
+                      Application.site_north >= south, Application.site_south <= north)
     if application.id is not None:
         stmt = stmt.where(Application.id != application.id)
     # Touching days overlap; an open-ended period (a missing date) overlaps everything.

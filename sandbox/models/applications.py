@@ -1,11 +1,27 @@
 """An application (trial exemption, quick confirmation or temporary permit) and its requested exemptions."""
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
 from ..labels import Instrument, LegalGround, TechCategory
 from ..workflow.states import ApplicationState
 from .base import TimestampMixin, UTCDateTime, enum_column
+
+
+def geojson_bounds(geometry):
+    """(west, south, east, north) of a GeoJSON geometry's coordinates; four Nones without any."""
+    xs, ys = [], []
+    geometry = geometry or {}
+    parts = geometry.get("geometries") or [geometry]  # a GeometryCollection holds its parts
+    stack = [part.get("coordinates", []) for part in parts if isinstance(part, dict)]
+    while stack:
+        item = stack.pop()
+        if item and isinstance(item[0], (int, float)):
+            xs.append(float(item[0]))
+            ys.append(float(item[1]))
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else (None, None, None, None)
 
 
 class Application(TimestampMixin, db.Model):
@@ -42,6 +58,12 @@ class Application(TimestampMixin, db.Model):
     question: Mapped[str] = mapped_column(sa.Text, default="")
 
     site_geojson: Mapped[dict | None] = mapped_column(sa.JSON, nullable=True)
+    # The site's bounding box in degrees, kept with the site, so the clash check asks the database for
+    # nearby trials instead of reading every trial's geometry (sandbox/sites.py).
+    site_west: Mapped[float | None] = mapped_column(sa.Float, nullable=True)
+    site_south: Mapped[float | None] = mapped_column(sa.Float, nullable=True)
+    site_east: Mapped[float | None] = mapped_column(sa.Float, nullable=True)
+    site_north: Mapped[float | None] = mapped_column(sa.Float, nullable=True)
     period_start: Mapped[object | None] = mapped_column(sa.Date, nullable=True)
     period_end: Mapped[object | None] = mapped_column(sa.Date, nullable=True)
     units: Mapped[int | None] = mapped_column(nullable=True)
@@ -65,6 +87,11 @@ class Application(TimestampMixin, db.Model):
         back_populates="application", cascade="all, delete-orphan", order_by="StageClock.id")
 
     __mapper_args__ = {"version_id_col": version}
+
+    @validates("site_geojson")
+    def _keep_site_box(self, _key, site):
+        self.site_west, self.site_south, self.site_east, self.site_north = geojson_bounds(site)
+        return site
 
     @property
     def display_title(self):

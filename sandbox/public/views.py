@@ -8,7 +8,7 @@ from .. import sites
 from ..extensions import db
 from ..labels import Instrument, TechCategory
 from ..models import ExemptionType, Zone
-from ..services.zones import capacity_view
+from ..services.zones import capacity_view, capacity_views
 from ..workflow.states import ApplicationState
 from . import mapdata
 
@@ -41,7 +41,7 @@ def map_settings():
 @bp.route("/zones")
 def zone_list():
     zones = _zones()
-    capacities = {z.id: capacity_view(z) for z in zones}
+    capacities = capacity_views(zones)
     return render_template("public/zone_list.html", zones=zones, categories=TechCategory, instruments=Instrument,
                            capacities=capacities, trials=[mapdata.public_trial_row(a) for a in mapdata.public_trials()],
                            map=map_settings(), states=ApplicationState)
@@ -50,7 +50,7 @@ def zone_list():
 @bp.route("/zones/map.geojson")
 def zones_geojson():
     zones = _zones()
-    capacities = {z.id: capacity_view(z) for z in zones}
+    capacities = capacity_views(zones)
     return jsonify(mapdata.feature_collection(zones, mapdata.public_trials(), capacities))
 
 

@@ -50,7 +50,8 @@ def _refused(form, exc):
 def zones():
     require("zone.manage")
     listed = db.session.scalars(select(Zone).order_by(Zone.code)).all()
-    rows = [{"zone": z, "capacity": zone_service.capacity_view(z)} for z in listed]
+    capacities = zone_service.capacity_views(listed)
+    rows = [{"zone": z, "capacity": capacities[z.id]} for z in listed]
     return render_template("secretariat/zone_list.html", rows=rows)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from ..labels import Instrument, Role
+from ..models.applications import geojson_bounds
 from ..workflow import clocks as clock_rules
 from ..workflow.machine import PAST_TENSE, SYSTEM, steps_for
 from ..workflow.states import TERMINAL
@@ -25,21 +26,39 @@ class ZoneInfo:
     instruments: list
     categories: list
     exemptions: list  # [(id, code)]
-    site: dict
+    area: object  # the zone's boundary as a prepared shapely geometry, or None
 
     @classmethod
     def of(cls, zone):
+        from shapely import prepare
         from shapely.geometry import shape
 
-        point = shape(zone.boundary_geojson).representative_point() if zone.boundary_geojson else None
-        site = {"type": "Point", "coordinates": [round(point.x, 6), round(point.y, 6)]} if point else None
+        area = shape(zone.boundary_geojson) if zone.boundary_geojson else None
+        if area is not None:
+            prepare(area)
         return cls(
             zone.id,
             list(zone.instruments or []),
             list(zone.categories or []),
             sorted((e.id, e.code) for e in zone.exemption_types),
-            site,
+            area,
         )
+
+    def site(self, rng):
+        """A point inside the zone, spread over it as real trial sites are (so clash checks see
+        realistic neighbourhoods, not every file of a zone on one spot)."""
+        from shapely.geometry import Point
+
+        if self.area is None:
+            return None
+        west, south, east, north = self.area.bounds
+        for _ in range(100):
+            point = Point(rng.uniform(west, east), rng.uniform(south, north))
+            if self.area.contains(point):
+                break
+        else:
+            point = self.area.representative_point()
+        return {"type": "Point", "coordinates": [round(point.x, 6), round(point.y, 6)]}
 
 
 class Life:
@@ -122,6 +141,7 @@ def application_row(life, index, org, instrument, zone, start):
     category = rng.choice(zone.categories) if zone.categories else None
     period_start = (start + timedelta(days=120)).date()
     quick = instrument == Instrument.quick_confirmation
+    site = None if quick else zone.site(rng)
     return {
         "id": life.id("applications"),
         "reference": None,
@@ -144,7 +164,8 @@ def application_row(life, index, org, instrument, zone, start):
         "insurance_plan": "" if quick else "책임보험 / Liability insurance.",
         "financing": "" if quick else "자체 자금 / Own funds.",
         "question": "이 서비스에 규제가 있나요? / Does a rule apply to this service?" if quick else "",
-        "site_geojson": None if quick else zone.site,
+        "site_geojson": site,
+        **dict(zip(("site_west", "site_south", "site_east", "site_north"), geojson_bounds(site))),
         "period_start": None if quick else period_start,
         "period_end": None if quick else period_start + timedelta(days=rng.choice([365, 540, 730])),
         "units": None if quick else rng.randint(1, 30),

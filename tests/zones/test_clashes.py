@@ -82,3 +82,16 @@ def test_nearest_clash_first(db):
     near = make(S.trial_active, {"type": "Point", "coordinates": [126.8901, 37.5800]})
     rows = sites.clash_summary(make(S.committee, {"type": "Point", "coordinates": [126.8900, 37.5800]}))
     assert [r["application_id"] for r in rows] == [near.id, far.id]
+
+
+def test_a_moved_site_is_checked_where_it_is_now(db):
+    """The database pre-selects nearby trials by each site's bounding box: it must follow every edit."""
+    running = make(S.trial_active, {"type": "Point", "coordinates": [126.9500, 37.5000]})
+    newcomer = make(S.committee, {"type": "Point", "coordinates": [126.8900, 37.5800]})
+    assert sites.find_clashes(newcomer) == []
+    running.site_geojson = {"type": "Point", "coordinates": [126.8901, 37.5800]}
+    db.session.commit()
+    assert [other.id for other, _ in sites.find_clashes(newcomer)] == [running.id]
+    running.site_geojson = None
+    db.session.commit()
+    assert sites.find_clashes(newcomer) == [] and running.site_west is None
