@@ -81,6 +81,13 @@ def apply_derived(app):
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgresql://"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://"):]
+    if uri.startswith("postgresql"):
+        # A database host that does not answer (down, partitioned) must give a 503 in seconds, not hold a
+        # worker until the kernel gives up on the connection (minutes, past gunicorn's worker timeout).
+        options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **options, "connect_args": {"connect_timeout": 5, **options.get("connect_args", {})},
+        }
     if uri.startswith("sqlite://") and uri != "sqlite://":
         # WAL lets readers go on while one writer commits; the busy timeout queues writers.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {

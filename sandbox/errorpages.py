@@ -1,11 +1,11 @@
 """Friendly error pages in Korean and English, and typed service errors turned into status codes."""
-from flask import render_template, request
+from flask import g, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from .errors import SandboxError
-from .extensions import db
+from .extensions import db, login_manager
 
 MESSAGES = {
     400: (lambda: _("The request could not be understood"),
@@ -35,6 +35,15 @@ def render_error(code, message=None, reasons=None):
                            reasons=reasons or []), code
 
 
+def _discard_session():
+    """Roll back; when the connection itself is gone (the database stopped) the rollback fails too, so
+    drop the connection instead: the pool opens a fresh one once the database is back."""
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        db.session().invalidate()  # the scoped proxy has no invalidate()
+
+
 def register_error_pages(app):
     @app.errorhandler(HTTPException)
     def http_error(exc):
@@ -44,18 +53,33 @@ def register_error_pages(app):
 
     @app.errorhandler(SandboxError)
     def sandbox_error(exc):
-        db.session.rollback()
+        _discard_session()
         return render_error(exc.status, message=exc.message or None, reasons=exc.reasons)
 
     @app.errorhandler(OperationalError)
     def database_unavailable(exc):
-        db.session.rollback()
+        _discard_session()
         app.logger.error("database error on %s: %s", request.path, exc)
-        return render_error(503)
+        # The page must not need the database: loading the user (the header shows their name and unread
+        # count) would query it again and fail inside this handler, so it is drawn as for a visitor.
+        g._login_user = login_manager.anonymous_user()
+        body, code = render_error(503)
+        return body, code, {"Retry-After": "10"}
+
+    @app.teardown_appcontext
+    def drop_dead_connection(exc):
+        # Runs before Flask-SQLAlchemy's own teardown. A connection the database closed under a request
+        # fails its closing rollback; without this, that error would replace the response with a bare 500.
+        try:
+            db.session.remove()
+        except DBAPIError as error:
+            app.logger.warning("dropping a dead database connection: %s", error.orig)
+            db.session().invalidate()  # the scoped proxy has no invalidate()
+            db.session.registry.clear()
 
     @app.errorhandler(Exception)
     def unexpected(exc):
-        db.session.rollback()
+        _discard_session()
         if app.testing and not app.config.get("RENDER_500_IN_TESTS"):
             raise exc  # tests see the real traceback
         app.logger.exception("unhandled error on %s", request.path)

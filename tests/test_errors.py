@@ -69,3 +69,32 @@ def test_stale_page_gets_409(client, make_user, db):
     assert response.status_code == 409
     db.session.refresh(app)
     assert app.state == ApplicationState.submitted
+
+
+@pytest.mark.parametrize("path", ["/office/", "/"])
+def test_database_unreachable_gives_503_page_to_a_logged_in_user(client, make_user, db, path):
+    # The user loader, the page and the header's unread count all need the database; the 503 page must not.
+    from flask import g
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+
+    login(client, make_user("secretariat"))
+    g.pop("_login_user", None)  # tests share one app context: load the user afresh, as a new request would
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", unreachable)
+    try:
+        response = client.get(path)
+    finally:
+        event.remove(engine, "before_cursor_execute", unreachable)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "The database cannot be reached right now" in page and "Error 503" in page
+    assert "connection refused" not in page and "Traceback" not in page
+    assert response.headers["Retry-After"] == "10"
+    # Once the database answers again, the same session works.
+    g.pop("_login_user", None)
+    assert client.get("/office/").status_code == 200
