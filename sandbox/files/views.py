@@ -31,9 +31,20 @@ def _logged_in():
     pass
 
 
+# The file page shows this many of the latest events; the whole history is one click away.
+RECENT_EVENTS = 100
+
+
 def timeline(application):
     return db.session.scalars(
         select(AuditEvent).where(AuditEvent.application_id == application.id).order_by(AuditEvent.seq)).all()
+
+
+def recent_timeline(application, limit=RECENT_EVENTS):
+    """(the latest `limit` events in order, whether earlier ones exist)."""
+    latest = db.session.scalars(select(AuditEvent).where(AuditEvent.application_id == application.id)
+                                .order_by(AuditEvent.seq.desc()).limit(limit + 1)).all()
+    return list(reversed(latest[:limit])), len(latest) > limit
 
 
 def details(application):
@@ -75,10 +86,12 @@ def show(application_id):
     application = load_or_404(Application, application_id)
     require("application.view", application)
     user = me()
+    whole_history = request.args.get("history") == "all"
+    events, earlier = (timeline(application), False) if whole_history else recent_timeline(application)
     return render_template(
         "files/show.html", app=application, state=ApplicationState(application.state),
         clock=clocks.view(application.current_clock), actions=_with_urls(application, available_triggers(application, user)),
-        events=timeline(application), can_edit=policy.may(user, "application.edit", application),
+        events=events, earlier_events=earlier, can_edit=policy.may(user, "application.edit", application),
         details=details(application), grounds=LegalGround, doc_kinds=DocumentKind,
         supplement_owed=application.state == ApplicationState.supplement_requested,
         clashes=sites.clash_summary(application) if policy.may(user, "clashes.view") else None,

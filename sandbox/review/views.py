@@ -13,7 +13,7 @@ from .. import policy
 from ..errors import SandboxError
 from ..extensions import db
 from ..models import Application, Assignment, Organisation
-from ..models.reviews import AssignmentRole, Recommendation, TieKind
+from ..models.reviews import AssignmentRole, AssignmentStatus, Recommendation, TieKind
 from ..services import assignments, conflicts, reviews
 from ..viewhelpers import load_or_404, me, require
 
@@ -48,14 +48,31 @@ def _mine(assignment_id):
     return assignment
 
 
+# Finished assignments pile up over the years; they come in pages, newest first.
+FINISHED_PAGE = 25
+
+
+def _my_assignments(statuses):
+    return (select(Assignment).where(Assignment.user_id == me().id, Assignment.role == AssignmentRole.reviewer,
+                                     Assignment.status.in_(statuses))
+            # One query per relation, not one per row (288 queries at 100k files).
+            .options(selectinload(Assignment.application).selectinload(Application.organisation)))
+
+
 @bp.route("/", endpoint="assignments")
 def assignments_list():
-    mine = db.session.scalars(select(Assignment).where(Assignment.user_id == me().id,
-                                                       Assignment.role == AssignmentRole.reviewer)
-                              # One query per relation, not one per row (288 queries at 100k files).
-                              .options(selectinload(Assignment.application).selectinload(Application.organisation))
-                              .order_by(Assignment.due_date, Assignment.id)).all()
-    return render_template("review/assignments.html", assignments=mine)
+    to_do = db.session.scalars(_my_assignments([AssignmentStatus.proposed, AssignmentStatus.accepted])
+                               .order_by(Assignment.due_date, Assignment.id)).all()
+    before = request.args.get("before", type=int)
+    finished_stmt = _my_assignments([AssignmentStatus.done, AssignmentStatus.declined])
+    if before:
+        finished_stmt = finished_stmt.where(Assignment.id < before)
+    finished = db.session.scalars(finished_stmt.order_by(Assignment.id.desc()).limit(FINISHED_PAGE + 1)).all()
+    more, finished = len(finished) > FINISHED_PAGE, finished[:FINISHED_PAGE]
+    return render_template(
+        "review/assignments.html", to_do=to_do, finished=finished,
+        next_url=url_for(".assignments", before=finished[-1].id) + "#finished-heading" if more else None,
+        first_url=url_for(".assignments") + "#finished-heading" if before else None)
 
 
 @bp.route("/assignments/<int:assignment_id>", endpoint="assignment")
