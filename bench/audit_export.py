@@ -7,7 +7,8 @@ rate of a raw dump of the same table (`sqlite3 -csv`, or `psql \\copy` on Postgr
 
 Without --database-url a fresh SQLite file is made in a temporary directory. A given database must
 have an empty audit table (the benchmark fills it). Export and verification each run in a child
-process so the peak RSS (VmHWM) is theirs alone."""
+process so the peak RSS (VmHWM) is theirs alone. Verification runs twice: with the default number of
+worker processes (one per CPU; the RSS shown is the parent's) and with --jobs 1."""
 import argparse
 import json
 import os
@@ -98,11 +99,14 @@ def child_export(fmt, out):
     return {"count": count, "seconds": time.perf_counter() - started}
 
 
-def child_verify(path):
-    from sandbox.audit.verify import verify_file
+def child_verify(path, jobs=None):
+    from sandbox.audit.verify import default_jobs, verify_file
+    jobs = default_jobs() if jobs is None else jobs
     started = time.perf_counter()
-    report = verify_file(path)
-    return {"report": report, "seconds": time.perf_counter() - started}
+    report = verify_file(path, jobs=jobs)
+    import resource
+    workers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest worker's peak
+    return {"report": report, "seconds": time.perf_counter() - started, "jobs": jobs, "workers_mb": workers_mb}
 
 
 def run_child(args, url):
@@ -150,9 +154,12 @@ def report(n, url, workdir):
         print(f"export {fmt}: {rate:,.0f} events/s ({export['seconds']:.2f} s), "
               f"peak RSS {export['peak_rss_mb']:.0f} MB, {out.stat().st_size / 1e6:,.0f} MB")
         print(f"export/raw = {rate / raw_rate:.2f}  ({fmt})")
-        verified = run_child(["verify", str(out)], url)
-        print(f"verify {fmt}: {n / verified['seconds']:,.0f} events/s ({verified['seconds']:.2f} s), "
-              f"peak RSS {verified['peak_rss_mb']:.0f} MB")
+        for jobs in (None, 1):  # the default (one worker per CPU), then a single process
+            verified = run_child(["verify", str(out)] + ([str(jobs)] if jobs else []), url)
+            print(f"verify {fmt} (--jobs {verified['jobs']}): {n / verified['seconds']:,.0f} events/s "
+                  f"({verified['seconds']:.2f} s), peak RSS {verified['peak_rss_mb']:.0f} MB"
+                  + (f" (largest worker {verified['workers_mb']:.0f} MB)" if verified["workers_mb"] else ""))
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 def main():
@@ -184,7 +191,7 @@ def main():
 def _child(args):
     kind, *rest = args.child
     if kind == "verify":
-        result = child_verify(rest[0])
+        result = child_verify(rest[0], int(rest[1]) if len(rest) > 1 else None)
     else:
         with make_app(args.database_url).app_context():
             result = child_export(rest[0], rest[1])

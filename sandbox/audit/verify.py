@@ -1,25 +1,36 @@
 """Verify an exported audit log offline, with nothing but Python's standard library.
 
     python -m sandbox.audit.verify FILE [--anchor HASH] [--filtered] [--head HASH] [--count N]
-                                        [--checkpoint FILE.json [--public-key HEX]]
+                                        [--checkpoint FILE.json [--public-key HEX]] [--jobs N]
     python sandbox/audit/verify.py FILE ...          (the same, from a copy of the two files)
 
 FILE is a CSV or JSON Lines export (detected from its first character). Exit status 0 when the file
-verifies, 1 when it does not (the message names the first bad sequence number), 2 on bad usage."""
+verifies, 1 when it does not (the message names the first bad sequence number), 2 on bad usage.
+
+How it is fast: a file is checked by a strict scanner (bytes, not text; large files split at record
+boundaries into ranges checked by --jobs worker processes, the seams between ranges checked after).
+The scanner gives up on anything unusual (a tampered event, a line in another layout, odd line
+endings), and then the whole file is checked again by the plain sequential reader, whose messages
+name exactly the first bad sequence number."""
 import argparse
+import binascii
 import csv
+import functools
 import hashlib
+import io
+import itertools
 import json
+import mmap
 import os
 import sys
 
 try:
-    from .chain import (_ENC, _LINE, COLUMNS, GENESIS, NULLABLE_INT_FIELDS, ChainBroken, check_canonical_line,
-                        checkpoint_message, event_hash, verify_links)
+    from .chain import (_ENC, _HASH_MEMBER, _LINE, COLUMNS, GENESIS, NULLABLE_INT_FIELDS, ChainBroken,
+                        check_canonical_line, checkpoint_message, event_hash, verify_links)
 except ImportError:  # run as a plain script (even with -I): chain.py sits beside this file
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from chain import (_ENC, _LINE, COLUMNS, GENESIS, NULLABLE_INT_FIELDS, ChainBroken,  # type: ignore
-                       check_canonical_line, checkpoint_message, event_hash, verify_links)
+    from chain import (_ENC, _HASH_MEMBER, _LINE, COLUMNS, GENESIS, NULLABLE_INT_FIELDS,  # type: ignore
+                       ChainBroken, check_canonical_line, checkpoint_message, event_hash, verify_links)
 
 csv.field_size_limit(sys.maxsize)
 
@@ -79,6 +90,9 @@ def _csv_int(text):
     return None
 
 
+_csv_id = functools.lru_cache(maxsize=1 << 16)(_csv_int)  # ids repeat; sequence numbers do not
+
+
 def _fast_csv_item(values, data_ok):
     """Hash the canonical form rebuilt straight from the CSV text (the common, untampered case);
     None sends the row down the slow path, which parses it fully and says what is wrong."""
@@ -86,7 +100,7 @@ def _fast_csv_item(values, data_ok):
         return None
     (seq, occurred_at, actor_id, actor_name, actor_role, ip, action, subject_type, subject_id, application_id,
      zone_id, from_state, to_state, data, prev_hash, own_hash) = values
-    numbers = (_csv_int(seq), _csv_int(actor_id), _csv_int(application_id), _csv_int(zone_id))
+    numbers = (_csv_int(seq), _csv_id(actor_id), _csv_id(application_id), _csv_id(zone_id))
     if None in numbers or numbers[0] == "null" or not data_ok(data):
         return None
     text = _HASHED_LINE % (_ENC(action), numbers[1], _ENC(actor_name), _ENC(actor_role), numbers[2], data,
@@ -197,19 +211,319 @@ def check_checkpoint(watch, checkpoint, last_seq, full_chain):
                                              f"it says {checkpoint['count']}")
 
 
-def verify_file(path, anchor=None, filtered=False, head=None, count=None, checkpoint=None, public_key=None):
-    """Verify one export. Returns report lines; raises ChainBroken or BadFile."""
+# ---------------------------------------------------------------------------------------------------
+# The strict scanner: checks a byte range of a file and returns a small summary, or None when anything
+# is unusual. It accepts only what the sequential reader above accepts with the same result, so when it
+# says yes the answer is the same; when it says no, the sequential reader runs and names the problem.
+
+PARALLEL_MIN_BYTES = 20_000_000  # below this (about 40k-60k events) worker processes cost more than they save
+_BLOCK = 1 << 22
+_RANGES_PER_JOB = 4              # several ranges per worker: a busy core does not hold the others up
+_MIN_RANGE = 1 << 22
+_SENTINEL = "\x1eend of range\x1e"  # fed after a CSV range: it comes back as its own row only at a record start
+_CSV_HEADER = ",".join(COLUMNS).encode("ascii")
+
+
+class _Unusual(Exception):
+    pass
+
+
+def default_jobs():
+    return os.cpu_count() or 1
+
+
+def _blocks(handle, start, end):
+    """The bytes of [start, end) in pieces of about _BLOCK that end just after a newline (but the last)."""
+    handle.seek(start)
+    position, rest = start, b""
+    while position < end:
+        data = handle.read(min(_BLOCK, end - position))
+        if not data:
+            break
+        position += len(data)
+        cut = data.rfind(b"\n") + 1
+        if cut == 0:
+            rest += data
+            continue
+        yield rest + data[:cut] if rest else data[:cut]
+        rest = data[cut:]
+    if rest:
+        yield rest
+
+
+class _Chain:
+    """Links and sequence numbers inside one range; the first event's link is left to the caller."""
+
+    def __init__(self, filtered, watch_seq):
+        self.filtered, self.watch_seq = filtered, watch_seq
+        self.count, self.first_seq, self.first_prev = 0, None, None
+        self.last_seq, self.last_hash, self.watch = None, None, None
+
+    def add(self, items):
+        if not items:
+            return
+        if self.count == 0:
+            self.first_seq, self.first_prev = items[0][0], items[0][1]
+        if self.filtered:
+            self._add_filtered(items)
+            return
+        if self.count == 0:
+            last_seq, last_hash = items[0][0] - 1, items[0][1]
+        else:
+            last_seq, last_hash = self.last_seq, self.last_hash
+        for seq, prev_hash, own_hash in items:
+            if seq != last_seq + 1 or prev_hash != last_hash:
+                raise _Unusual
+            last_seq, last_hash = seq, own_hash
+        watch, first = self.watch_seq, last_seq - len(items) + 1
+        if watch is not None and first <= watch <= last_seq:
+            self.watch = (items[watch - first][2], self.count + watch - first + 1)
+        self.count += len(items)
+        self.last_seq, self.last_hash = last_seq, last_hash
+
+    def _add_filtered(self, items):
+        last_seq, last_hash, position, watch = self.last_seq, self.last_hash, self.count, self.watch_seq
+        for seq, prev_hash, own_hash in items:
+            if last_seq is not None and (seq <= last_seq or (seq == last_seq + 1 and prev_hash != last_hash)):
+                raise _Unusual
+            position += 1
+            if seq == watch:
+                self.watch = (own_hash, position)
+            last_seq, last_hash = seq, own_hash
+        self.count, self.last_seq, self.last_hash = position, last_seq, last_hash
+
+    def summary(self):
+        text = (lambda value: value.decode("utf-8") if isinstance(value, bytes) else value)
+        return {"count": self.count, "first_seq": self.first_seq, "first_prev": text(self.first_prev),
+                "last_seq": self.last_seq, "last_hash": text(self.last_hash),
+                "watch": (text(self.watch[0]), self.watch[1]) if self.watch else None}
+
+
+def _strict_slow_item(item):
+    """A (seq, prev_hash, hash, intact) from the slow path, only if it is a plain intact event."""
+    seq, prev_hash, own_hash, intact = item
+    if type(seq) is not int or type(prev_hash) is not str or type(own_hash) is not str or intact is not True:
+        raise _Unusual
+    return seq, prev_hash, own_hash
+
+
+_B_HASH, _B_AFTER_HASH, _B_IP = _HASH_MEMBER.encode(), b'","ip":', b',"ip":"'
+_B_PREV, _B_SEQ = b',"prev_hash":"', b',"seq":'
+_sha256, _hexlify = hashlib.sha256, binascii.hexlify
+
+
+def _jsonl_items(block):
+    """(seq, prev_hash, hash) as bytes for each event line of a block; check_canonical_line on bytes."""
+    block.decode("utf-8")  # the sequential reader reads text: a file that is not UTF-8 is refused there
+    crlf = b"\r" in block
+    if crlf and block.count(b"\r") != block.count(b"\r\n"):
+        raise _Unusual  # a lone CR ends a line for the text reader: leave such files to it
+    lines = block.split(b"\n")
+    if not lines[-1]:
+        lines.pop()
+    items = []
+    append = items.append
+    for line in lines:
+        if crlf and line[-1:] == b"\r":
+            line = line[:-1]
+        start = line.rfind(_B_HASH)
+        end = start + 73
+        if start >= 0 and line[end:end + 7] == _B_AFTER_HASH:
+            own_hash = line[start + 9:end]
+            hashed = line[:start] + line[end + 1:]
+            if hashed.rfind(_B_IP) == start and _hexlify(_sha256(hashed).digest()) == own_hash:
+                at = hashed.rfind(_B_PREV) + 14
+                seq_at = hashed.rfind(_B_SEQ) + 7
+                append((int(hashed[seq_at:hashed.index(b",", seq_at)]), hashed[at:at + 64], own_hash))
+                continue
+        text = line.decode("utf-8")
+        if not text.strip():
+            continue
+        event = json.loads(text)
+        if not isinstance(event, dict) or set(event) != set(COLUMNS):
+            raise _Unusual
+        seq, prev_hash, own_hash = _strict_slow_item(_slow_item(event))
+        append((seq, prev_hash.encode("utf-8"), own_hash.encode("utf-8")))
+    return items
+
+
+def _scan_jsonl(blocks, chain):
+    for block in blocks:
+        chain.add(_jsonl_items(block))
+
+
+def _scan_csv(blocks, chain, sentinel):
+    # TextIOWrapper reads lines as the sequential reader's file object does (and faster than StringIO).
+    lines = itertools.chain.from_iterable(io.TextIOWrapper(io.BytesIO(block), encoding="utf-8", newline="")
+                                          for block in blocks)
+    if sentinel:
+        lines = itertools.chain(lines, [_SENTINEL + "\n"])
+    data_ok = _DataCheck()
+    items, ended = [], False
+    append = items.append
+    for values in csv.reader(lines):
+        if ended:
+            raise _Unusual
+        checked = _fast_csv_item(values, data_ok)
+        if checked:
+            append(checked)
+        elif sentinel and values == [_SENTINEL]:
+            ended = True
+        else:
+            append(_strict_slow_item(_slow_item(_from_csv_row(values, 0))))
+        if len(items) >= 4096:
+            chain.add(items)
+            items.clear()
+    chain.add(items)
+    if sentinel and not ended:
+        raise _Unusual  # the range did not end at a record boundary
+
+
+def _scan_range(task):
+    """Worker: check one range. `task` is (path, fmt, start, end, last, filtered, watch_seq)."""
+    path, fmt, start, end, last, filtered, watch_seq = task
+    chain = _Chain(filtered, watch_seq)
+    try:
+        with open(path, "rb") as handle:
+            blocks = _blocks(handle, start, end)
+            if fmt == "jsonl":
+                _scan_jsonl(blocks, chain)
+            else:
+                _scan_csv(blocks, chain, sentinel=not last)
+    except Exception:  # noqa: BLE001 - anything at all: the sequential reader will say what it is
+        return None
+    return chain.summary()
+
+
+def _even_quote_splits(view, start, targets):
+    """For each target offset, the first position after a newline at or beyond it where the number of
+    `"` since `start` is even (csv.writer doubles quotes inside cells, so that is a record boundary)."""
+    splits, quotes, position = [], 0, start
+    for target in targets:
+        if target <= position:
+            continue
+        while position < target:  # count in slices: constant memory
+            upto = min(target, position + _BLOCK)
+            quotes += view[position:upto].count(b'"')
+            position = upto
+        while True:
+            newline = view.find(b"\n", position)
+            if newline < 0:
+                return splits
+            quotes += view[position:newline + 1].count(b'"')
+            position = newline + 1
+            if quotes % 2 == 0:
+                splits.append(position)
+                break
+    return splits
+
+
+def _plan(path, jobs, min_bytes):
+    """(fmt, [(start, end), ...]) for the scanner, or None when the file is left to the sequential reader."""
+    size = os.path.getsize(path)
+    if size == 0:
+        return None
+    with open(path, "rb") as handle:
+        head = handle.readline()
+        if head.startswith(b"{"):
+            fmt, start = "jsonl", 0
+        elif head.rstrip(b"\r\n") == _CSV_HEADER and head.endswith(b"\n") and head.count(b"\r") <= 1:
+            fmt, start = "csv", len(head)
+        else:
+            return None
+        pieces = 1 if jobs <= 1 or size < min_bytes else jobs * _RANGES_PER_JOB
+        if pieces > 1:  # ranges of at least _MIN_RANGE, but one per worker however small the file
+            pieces = min(pieces, max(jobs, (size - start) // _MIN_RANGE))
+        if pieces == 1 or size <= start:
+            return fmt, [(start, size)]
+        targets = [start + (size - start) * i // pieces for i in range(1, pieces)]
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view:
+            if fmt == "jsonl":
+                splits = []
+                for target in targets:
+                    newline = view.find(b"\n", max(target, splits[-1] if splits else 0))
+                    if newline < 0:
+                        break
+                    splits.append(newline + 1)
+            else:
+                splits = _even_quote_splits(view, start, targets)
+    edges = sorted({start, size, *(s for s in splits if start < s < size)})
+    return fmt, list(zip(edges, edges[1:]))
+
+
+def _run_tasks(tasks, jobs):
+    if len(tasks) == 1 or jobs <= 1:
+        return [_scan_range(task) for task in tasks]
+    try:
+        from concurrent.futures import ProcessPoolExecutor
+        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+            return list(pool.map(_scan_range, tasks))
+    except (ImportError, OSError, NotImplementedError, RuntimeError):  # no working multiprocessing here
+        return [_scan_range(task) for task in tasks]
+
+
+def scan_file(path, anchor=None, filtered=False, watch_seq=None, jobs=None, parallel_min_bytes=None):
+    """The fast check: (total, last_seq, last_hash, watch) as the sequential reader would find them,
+    `watch` being (hash, position) of the event `watch_seq`; None when the file needs the sequential
+    reader (it is broken, unusual, or not an export)."""
+    jobs = default_jobs() if jobs is None else jobs
+    plan = _plan(path, jobs, PARALLEL_MIN_BYTES if parallel_min_bytes is None else parallel_min_bytes)
+    if plan is None:
+        return None
+    fmt, ranges = plan
+    tasks = [(os.fspath(path), fmt, start, end, end == ranges[-1][1], filtered, watch_seq)
+             for start, end in ranges]
+    results = _run_tasks(tasks, jobs)
+    if any(result is None for result in results):
+        return None
+    total, watch = 0, None
+    if filtered:
+        last_seq, last_hash = None, None
+    else:
+        last_seq, last_hash = (None, anchor) if anchor else (0, GENESIS)
+    for result in results:
+        if not result["count"]:
+            continue
+        first_seq = result["first_seq"]
+        if filtered:
+            if last_seq is not None and (first_seq <= last_seq or
+                                         (first_seq == last_seq + 1 and result["first_prev"] != last_hash)):
+                return None
+        elif (last_seq is not None and first_seq != last_seq + 1) or result["first_prev"] != last_hash:
+            return None
+        if result["watch"]:
+            watch = (result["watch"][0], total + result["watch"][1])
+        total += result["count"]
+        last_seq, last_hash = result["last_seq"], result["last_hash"]
+    if not total:
+        last_seq, last_hash = None, (None if filtered else last_hash)
+    return total, last_seq, last_hash, watch
+
+
+class _Watched:
+    """What Watch would have noted, from the scanner's answer."""
+
+    def __init__(self, seq, watch):
+        self.seq = seq
+        self.hash, self.count_at = watch if watch else (None, None)
+
+
+def verify_file(path, anchor=None, filtered=False, head=None, count=None, checkpoint=None, public_key=None,
+                jobs=None, parallel_min_bytes=None):
+    """Verify one export. Returns report lines; raises ChainBroken or BadFile.
+
+    `jobs` worker processes (default: one per CPU; 1 = none) share files of at least
+    `parallel_min_bytes` (default PARALLEL_MIN_BYTES)."""
     # The signature first: a forged checkpoint should be called forged, not "does not match".
     signature_note = check_signature(checkpoint, public_key) if checkpoint else None
-    with open(path, newline="", encoding="utf-8") as handle:
-        events = read_items(handle)
-        watch = Watch(events, checkpoint["seq"]) if checkpoint else None
-        stream = watch or events
-        if filtered:
-            total, last_seq, last_hash = verify_filtered(stream)
-        else:
-            total, last_seq, last_hash = verify_links(stream, anchor_hash=anchor or GENESIS,
-                                                      first_seq=None if anchor else 1)
+    watch_seq = checkpoint["seq"] if checkpoint else None
+    scanned = scan_file(path, anchor=anchor, filtered=filtered, watch_seq=watch_seq, jobs=jobs,
+                        parallel_min_bytes=parallel_min_bytes)
+    if scanned is not None:
+        total, last_seq, last_hash, watched = scanned
+        watch = _Watched(watch_seq, watched) if checkpoint else None
+    else:
+        total, last_seq, last_hash, watch = _verify_sequential(path, anchor, filtered, watch_seq)
     report = [f"{total} events verified" + (f", up to sequence {last_seq}" if total else ""),
               f"head hash {last_hash or (anchor or GENESIS)}"]
     if count is not None and total != count:
@@ -220,6 +534,20 @@ def verify_file(path, anchor=None, filtered=False, head=None, count=None, checkp
         check_checkpoint(watch, checkpoint, last_seq, full_chain=not (anchor or filtered))
         report.append(f"matches checkpoint at sequence {checkpoint['seq']}; {signature_note}")
     return report
+
+
+def _verify_sequential(path, anchor, filtered, watch_seq):
+    """The reference reader: text, one event after another; its errors name the first bad event."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        events = read_items(handle)
+        watch = Watch(events, watch_seq) if watch_seq is not None else None
+        stream = watch or events
+        if filtered:
+            total, last_seq, last_hash = verify_filtered(stream)
+        else:
+            total, last_seq, last_hash = verify_links(stream, anchor_hash=anchor or GENESIS,
+                                                      first_seq=None if anchor else 1)
+    return total, last_seq, last_hash, watch
 
 
 def _parser():
@@ -234,6 +562,11 @@ def _parser():
     parser.add_argument("--count", type=int, help="the number of events the file must hold")
     parser.add_argument("--checkpoint", help="a checkpoint JSON file from `flask audit checkpoint`")
     parser.add_argument("--public-key", help="the audit signing public key (hex), to check the checkpoint")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help=f"worker processes for large files (default: one per CPU, here {default_jobs()}; "
+                             "1 = check in this process only)")
+    parser.add_argument("--parallel-min-bytes", type=int, default=PARALLEL_MIN_BYTES,
+                        help="files smaller than this are checked in one process (default %(default)s)")
     return parser
 
 
@@ -245,7 +578,8 @@ def main(argv=None):
             with open(args.checkpoint, encoding="utf-8") as handle:
                 checkpoint = json.load(handle)
         report = verify_file(args.file, anchor=args.anchor, filtered=args.filtered, head=args.head,
-                             count=args.count, checkpoint=checkpoint, public_key=args.public_key)
+                             count=args.count, checkpoint=checkpoint, public_key=args.public_key,
+                             jobs=args.jobs, parallel_min_bytes=args.parallel_min_bytes)
     except ChainBroken as exc:
         print(f"FAILED: {exc}", file=sys.stderr)
         return 1

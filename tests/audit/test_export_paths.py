@@ -1,0 +1,71 @@
+"""The batch path of the exports (plain rows formatted in one step, the rest through the reference code)
+writes exactly the bytes of the row-by-row reference path, awkward text included."""
+import io
+
+import pytest
+
+from sandbox.audit import export
+from sandbox.audit.filters import AuditFilter
+from sandbox.audit.record import SYSTEM, record
+from sandbox.audit.verify import main as verify
+from sandbox.services.transaction import atomic
+
+AWKWARD = ['Kim, "the" officer', "line\nbreak", "back\\slash", "bell\x07", "del\x7f",
+           "한글 이름", "tab\there", "plain", ""]
+
+
+@pytest.fixture
+def awkward_events(db):
+    with atomic():
+        for i, label in enumerate(AWKWARD * 3):
+            record("test.awkward" if i % 4 else "test,odd\"action", actor=SYSTEM, actor_label=label or None,
+                   zone_id=(i % 5) or None, data={"reason": label, "i": i, "nested": {"b": [1, "x"], "a": None}})
+        for i in range(30):
+            record("test.plain", actor=SYSTEM, zone_id=2, data={"n": i, "note": "한글 ok"})
+
+
+def _reference_text(fmt):
+    """The per-row path: chunks() over a plain iterator of the reference rows."""
+    return "".join(export.chunks(fmt, iter(list(export.iter_rows(AuditFilter())))))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_the_batch_path_writes_the_reference_bytes(awkward_events, fmt):
+    batch_text = "".join(export.chunks(fmt, export.iter_rows(AuditFilter())))
+    assert batch_text == _reference_text(fmt)
+    buffer = io.StringIO()
+    assert export.export_to(buffer, fmt, AuditFilter()) == len(AWKWARD) * 3 + 30
+    assert buffer.getvalue() == batch_text
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_a_lone_carriage_return_is_written_as_before(db, fmt):
+    # Known limitation, unchanged: csv.writer does not quote a lone CR (lineterminator is LF), so such a
+    # CSV export does not read back. Here only: the batch path writes what the reference path writes.
+    with atomic():
+        record("test.cr", actor=SYSTEM, actor_label="carriage\rreturn", data={"r": "a\rb"})
+    assert "".join(export.chunks(fmt, export.iter_rows(AuditFilter()))) == _reference_text(fmt)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_the_batch_path_exports_verify_with_small_batches_and_filters(awkward_events, fmt, tmp_path,
+                                                                       monkeypatch):
+    monkeypatch.setattr(export, "FAST_BATCH", 7)
+    rows = export.EventRows(AuditFilter(), batch=7)
+    text = "".join(export.chunks(fmt, rows))
+    assert text == _reference_text(fmt)
+    path = tmp_path / f"e.{fmt}"
+    path.write_text(text, encoding="utf-8", newline="")
+    assert verify([str(path)]) == 0
+    assert verify([str(path), "--jobs", "2", "--parallel-min-bytes", "0"]) == 0
+    filtered = "".join(export.chunks(fmt, export.EventRows(AuditFilter(action="test.awkward"), batch=7)))
+    path.write_text(filtered, encoding="utf-8", newline="")
+    assert verify([str(path), "--filtered", "--jobs", "2", "--parallel-min-bytes", "0"]) == 0
+
+
+def test_progress_follows_the_sequence_numbers(awkward_events, monkeypatch):
+    monkeypatch.setattr(export, "FAST_BATCH", 10)
+    monkeypatch.setattr(export, "BATCH", 10)
+    steps = []
+    count = export.export_to(io.StringIO(), "csv", AuditFilter(action="test.plain"), progress=steps.append)
+    assert count == 30 and sum(steps) == max(export.iter_rows(AuditFilter()), key=lambda r: r[0])[0]
