@@ -20,7 +20,6 @@ import hashlib
 import io
 import itertools
 import json
-import mmap
 import os
 import sys
 
@@ -352,7 +351,16 @@ def _scan_jsonl(blocks, chain):
         chain.add(_jsonl_items(block))
 
 
+# _HASHED_LINE with the quotes of every string member in the template: equal to it for strings that
+# JSON escaping leaves alone, which the row's strings escaped together tell at once.
+_HASHED_PLAIN = _HASHED_LINE.replace(":%s", ':"%s"')
+for _name in ("actor_id", "application_id", "data", "seq", "zone_id"):
+    _HASHED_PLAIN = _HASHED_PLAIN.replace(f'"{_name}":"%s"', f'"{_name}":%s')
+
+
 def _scan_csv(blocks, chain, sentinel):
+    """_fast_csv_item for every row, inlined, with one JSON escape of the row's strings instead of ten;
+    a row this does not take goes to _fast_csv_item itself, then to the slow path."""
     # TextIOWrapper reads lines as the sequential reader's file object does (and faster than StringIO).
     lines = itertools.chain.from_iterable(io.TextIOWrapper(io.BytesIO(block), encoding="utf-8", newline="")
                                           for block in blocks)
@@ -360,10 +368,29 @@ def _scan_csv(blocks, chain, sentinel):
         lines = itertools.chain(lines, [_SENTINEL + "\n"])
     data_ok = _DataCheck()
     items, ended = [], False
-    append = items.append
+    append, join, encode, plain, sha256, csv_id = items.append, "".join, _ENC, _HASHED_PLAIN, hashlib.sha256, _csv_id
+    known = data_ok.known
     for values in csv.reader(lines):
         if ended:
             raise _Unusual
+        if len(values) == 16:
+            (seq, occurred_at, actor_id, actor_name, actor_role, ip, action, subject_type, subject_id,
+             application_id, zone_id, from_state, to_state, data, prev_hash, own_hash) = values
+            seq_text, actor, application, zone = _csv_int(seq), csv_id(actor_id), csv_id(application_id), \
+                csv_id(zone_id)
+            strings = join((action, actor_name, actor_role, from_state, ip, occurred_at, prev_hash, subject_id,
+                            subject_type, to_state))
+            if (seq_text is not None and seq_text != "null" and actor is not None and application is not None
+                    and zone is not None and (data in known or data_ok(data))
+                    and len(encode(strings)) == len(strings) + 2
+                    and sha256((plain % (action, actor, actor_name, actor_role, application, data, from_state, ip,
+                                         occurred_at, prev_hash, seq_text, subject_id, subject_type, to_state,
+                                         zone)).encode("utf-8")).hexdigest() == own_hash):
+                append((int(seq), prev_hash, own_hash))
+                if len(items) >= 4096:
+                    chain.add(items)
+                    items.clear()
+                continue
         checked = _fast_csv_item(values, data_ok)
         if checked:
             append(checked)
@@ -371,9 +398,6 @@ def _scan_csv(blocks, chain, sentinel):
             ended = True
         else:
             append(_strict_slow_item(_slow_item(_from_csv_row(values, 0))))
-        if len(items) >= 4096:
-            chain.add(items)
-            items.clear()
     chain.add(items)
     if sentinel and not ended:
         raise _Unusual  # the range did not end at a record boundary
@@ -395,71 +419,113 @@ def _scan_range(task):
     return chain.summary()
 
 
-def _even_quote_splits(view, start, targets):
+def _next_line_start(handle, position):
+    """The offset just after the first newline at or after `position`, or None."""
+    handle.seek(position)
+    while True:
+        data = handle.read(1 << 16)
+        if not data:
+            return None
+        newline = data.find(b"\n")
+        if newline >= 0:
+            return position + newline + 1
+        position += len(data)
+
+
+def _even_quote_splits(handle, start, targets):
     """For each target offset, the first position after a newline at or beyond it where the number of
-    `"` since `start` is even (csv.writer doubles quotes inside cells, so that is a record boundary)."""
-    splits, quotes, position = [], 0, start
+    `"` since `start` is even (csv.writer doubles quotes inside cells, so that is a record boundary; the
+    scanner proves it). Plain reads in slices: constant memory, and no mapped pages in the RSS."""
+    quotes, position = 0, start
     for target in targets:
         if target <= position:
             continue
-        while position < target:  # count in slices: constant memory
-            upto = min(target, position + _BLOCK)
-            quotes += view[position:upto].count(b'"')
-            position = upto
+        handle.seek(position)
+        while position < target:
+            data = handle.read(min(_BLOCK, target - position))
+            if not data:
+                return
+            quotes += data.count(b'"')
+            position += len(data)
         while True:
-            newline = view.find(b"\n", position)
-            if newline < 0:
-                return splits
-            quotes += view[position:newline + 1].count(b'"')
-            position = newline + 1
+            line_end = _next_line_start(handle, position)
+            if line_end is None:
+                return
+            handle.seek(position)
+            quotes += handle.read(line_end - position).count(b'"')
+            position = line_end
             if quotes % 2 == 0:
-                splits.append(position)
+                yield position
                 break
-    return splits
 
 
-def _plan(path, jobs, min_bytes):
-    """(fmt, [(start, end), ...]) for the scanner, or None when the file is left to the sequential reader."""
+def _line_splits(handle, targets):
+    """JSON Lines: every newline ends a record (canonical JSON holds none)."""
+    position = 0
+    for target in targets:
+        position = _next_line_start(handle, max(target, position))
+        if position is None:
+            return
+        yield position
+
+
+def _layout(path, jobs, min_bytes):
+    """(fmt, start of the first event, size, number of ranges) of a file the scanner can take, else None."""
     size = os.path.getsize(path)
     if size == 0:
         return None
     with open(path, "rb") as handle:
         head = handle.readline()
-        if head.startswith(b"{"):
-            fmt, start = "jsonl", 0
-        elif head.rstrip(b"\r\n") == _CSV_HEADER and head.endswith(b"\n") and head.count(b"\r") <= 1:
-            fmt, start = "csv", len(head)
-        else:
-            return None
-        pieces = 1 if jobs <= 1 or size < min_bytes else jobs * _RANGES_PER_JOB
-        if pieces > 1:  # ranges of at least _MIN_RANGE, but one per worker however small the file
-            pieces = min(pieces, max(jobs, (size - start) // _MIN_RANGE))
-        if pieces == 1 or size <= start:
-            return fmt, [(start, size)]
+    if head.startswith(b"{"):
+        fmt, start = "jsonl", 0
+    elif head.rstrip(b"\r\n") == _CSV_HEADER and head.endswith(b"\n") and head.count(b"\r") <= 1:
+        fmt, start = "csv", len(head)
+    else:
+        return None
+    pieces = 1 if jobs <= 1 or size < min_bytes else jobs * _RANGES_PER_JOB
+    if pieces > 1:  # ranges of at least _MIN_RANGE, but one per worker however small the file
+        pieces = min(pieces, max(jobs, (size - start) // _MIN_RANGE))
+    return fmt, start, size, pieces
+
+
+def _ranges(handle, fmt, start, size, pieces):
+    """(start, end) byte ranges covering the events, each given as soon as its end is known (so workers
+    start on the first ranges while the CSV quote count goes on)."""
+    if pieces > 1 and size > start:
         targets = [start + (size - start) * i // pieces for i in range(1, pieces)]
-        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view:
-            if fmt == "jsonl":
-                splits = []
-                for target in targets:
-                    newline = view.find(b"\n", max(target, splits[-1] if splits else 0))
-                    if newline < 0:
-                        break
-                    splits.append(newline + 1)
-            else:
-                splits = _even_quote_splits(view, start, targets)
-    edges = sorted({start, size, *(s for s in splits if start < s < size)})
-    return fmt, list(zip(edges, edges[1:]))
+        splits = _line_splits(handle, targets) if fmt == "jsonl" else _even_quote_splits(handle, start, targets)
+        for split in splits:
+            if start < split < size:
+                yield start, split
+                start = split
+    yield start, size
 
 
-def _run_tasks(tasks, jobs):
-    if len(tasks) == 1 or jobs <= 1:
-        return [_scan_range(task) for task in tasks]
-    try:
-        from concurrent.futures import ProcessPoolExecutor
-        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-            return list(pool.map(_scan_range, tasks))
-    except (ImportError, OSError, NotImplementedError, RuntimeError):  # no working multiprocessing here
-        return [_scan_range(task) for task in tasks]
+def _plan(path, jobs, min_bytes):
+    """(fmt, [(start, end), ...]) for the scanner, or None when the file is left to the sequential reader."""
+    layout = _layout(path, jobs, min_bytes)
+    if layout is None:
+        return None
+    with open(path, "rb") as handle:
+        return layout[0], list(_ranges(handle, *layout))
+
+
+def _run_ranges(path, layout, jobs, filtered, watch_seq):
+    """Each range's summary (None for a range the scanner refused), or None when workers failed."""
+    fmt, _, size, pieces = layout
+    path = os.fspath(path)
+    with open(path, "rb") as handle:
+        tasks = ((path, fmt, start, end, end == size, filtered, watch_seq)
+                 for start, end in _ranges(handle, *layout))
+        if pieces == 1 or jobs <= 1:
+            return [_scan_range(task) for task in tasks]
+        try:
+            from concurrent.futures import ProcessPoolExecutor
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                futures = [pool.submit(_scan_range, task) for task in tasks]
+                return [future.result() for future in futures]
+        except Exception:  # noqa: BLE001 - no working multiprocessing here, or a worker died
+            return None
 
 
 def scan_file(path, anchor=None, filtered=False, watch_seq=None, jobs=None, parallel_min_bytes=None):
@@ -467,14 +533,11 @@ def scan_file(path, anchor=None, filtered=False, watch_seq=None, jobs=None, para
     `watch` being (hash, position) of the event `watch_seq`; None when the file needs the sequential
     reader (it is broken, unusual, or not an export)."""
     jobs = default_jobs() if jobs is None else jobs
-    plan = _plan(path, jobs, PARALLEL_MIN_BYTES if parallel_min_bytes is None else parallel_min_bytes)
-    if plan is None:
+    layout = _layout(path, jobs, PARALLEL_MIN_BYTES if parallel_min_bytes is None else parallel_min_bytes)
+    if layout is None:
         return None
-    fmt, ranges = plan
-    tasks = [(os.fspath(path), fmt, start, end, end == ranges[-1][1], filtered, watch_seq)
-             for start, end in ranges]
-    results = _run_tasks(tasks, jobs)
-    if any(result is None for result in results):
+    results = _run_ranges(path, layout, jobs, filtered, watch_seq)
+    if results is None or any(result is None for result in results):
         return None
     total, watch = 0, None
     if filtered:
