@@ -97,8 +97,9 @@ def free_port():
 class Server:
     """gunicorn with N sync workers on a free loopback port; the log goes to a file."""
 
-    def __init__(self, env, app="wsgi:app", workers=2, log_path=None, cwd=ROOT, extra=()):
-        self.port = free_port()
+    def __init__(self, env, app="wsgi:app", workers=2, log_path=None, cwd=ROOT, extra=(), port=None):
+        # `port`: a fixed port, e.g. to restart a killed server where its clients expect it.
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = Path(log_path or f"/tmp/gunicorn-{self.port}.log")
         self.log = open(self.log_path, "w+b")

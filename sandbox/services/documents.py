@@ -3,6 +3,7 @@ every upload and every download audited in the same transaction."""
 import hashlib
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import filetype
@@ -18,6 +19,10 @@ from .transaction import atomic
 
 ALLOWED_TYPES = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp"}
 CHUNK = 1024 * 1024
+TEMP_PREFIX = ".upload-"
+# A temp file untouched for this long belongs to an upload whose process died (kill -9, crash, power
+# cut) before moving it into place; a live upload writes its temp file within seconds.
+STALE_TEMP_SECONDS = 3600
 
 
 def _store_dir():
@@ -30,11 +35,26 @@ def path_for(sha256):
     return _store_dir() / sha256[:2] / sha256
 
 
+def remove_stale_temp_files(directory, now=None):
+    """Delete the temp files that uploads killed mid-write left behind (no row refers to them)."""
+    cutoff = (now or time.time()) - STALE_TEMP_SECONDS
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            if not entry.name.startswith(TEMP_PREFIX):
+                continue
+            try:
+                if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                    os.unlink(entry.path)
+            except FileNotFoundError:  # another worker removed it first
+                pass
+
+
 def _save_stream(stream):
     """Copy to a temporary file while hashing; move into place under the hash (same content, one file)."""
     digest = hashlib.sha256()
     size = 0
-    tmp = tempfile.NamedTemporaryFile(dir=_store_dir(), delete=False, prefix=".upload-")
+    remove_stale_temp_files(_store_dir())
+    tmp = tempfile.NamedTemporaryFile(dir=_store_dir(), delete=False, prefix=TEMP_PREFIX)
     try:
         with tmp:
             while chunk := stream.read(CHUNK):
