@@ -5,7 +5,7 @@ import csv
 import io
 import json
 
-from sqlalchemy import Text, cast, select
+from sqlalchemy import Text, cast, literal_column, select
 
 from ..extensions import db
 from ..models import AuditEvent
@@ -55,13 +55,13 @@ class _Canonicaliser:
         return known
 
 
-def _raw_batches(filters, batch, session, after=None):
-    """Lists of raw DBAPI tuples in COLUMNS order (time and data as stored text), oldest first, in keyset
-    batches on `seq`. The DBAPI cursor's own tuples: no Row
+def _raw_batches(filters, batch, session, after=None, columns=None):
+    """Lists of raw DBAPI tuples (by default in COLUMNS order, time and data as stored text; `seq` first
+    in any case), oldest first, in keyset batches on `seq`. The DBAPI cursor's own tuples: no Row
     objects, no result processing (none applies to these columns). `after(rows)` runs once the consumer
     asks for the next batch."""
     session = session or db.session
-    base = filters.apply(select(*_columns())).order_by(AuditEvent.seq).limit(batch)
+    base = filters.apply(select(*(columns or _columns()))).order_by(AuditEvent.seq).limit(batch)
     last_seq = None
     while True:
         stmt = base if last_seq is None else base.where(AuditEvent.seq > last_seq)
@@ -77,6 +77,43 @@ def _raw_batches(filters, batch, session, after=None):
         if len(rows) < batch:
             return
         last_seq = rows[-1][0]
+
+
+def _reference_rows(seqs, session=None):
+    """Full rows (as iter_rows reads them, before canonicalising) for these sequence numbers, by seq."""
+    stmt = select(*_columns()).where(AuditEvent.seq.in_(seqs))
+    return {row[0]: row for row in (session or db.session).connection().execute(stmt).all()}
+
+
+# On PostgreSQL the server (another process, so another core) builds most of each line: the head and tail
+# around `data`, strings concatenated as stored. Python checks each result (see the piece writers) and
+# takes the reference path for a row that fails; CASE gives NULL, so the reference path, where to_char
+# might not write what _iso_time writes from the timestamp's text (another DateStyle, years outside
+# 1000-9999).
+_PG_TIME = """to_char(occurred_at, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
+_PG_GUARD = ("current_setting('DateStyle') LIKE 'ISO%%' AND occurred_at >= '1000-01-01' "
+             "AND occurred_at < '10000-01-01'")
+_PG_PIECES = {
+    "csv": ("seq::text || ',' || " + _PG_TIME + " || ',' || coalesce(actor_id::text, '') || ',' || actor_name "
+            "|| ',' || actor_role || ',' || ip || ',' || action || ',' || subject_type || ',' || subject_id "
+            "|| ',' || coalesce(application_id::text, '') || ',' || coalesce(zone_id::text, '') || ',' "
+            "|| from_state || ',' || to_state",
+            "prev_hash || ',' || hash"),
+    "jsonl": ("""'{"action":"' || action || '","actor_id":' || coalesce(actor_id::text, 'null') """
+              """|| ',"actor_name":"' || actor_name || '","actor_role":"' || actor_role """
+              """|| '","application_id":' || coalesce(application_id::text, 'null') || ',"data":'""",
+              """',"from_state":"' || from_state || '","hash":"' || hash || '","ip":"' || ip """
+              """|| '","occurred_at":"' || """ + _PG_TIME + """ || '","prev_hash":"' || prev_hash """
+              """|| '","seq":' || seq::text || ',"subject_id":"' || subject_id || '","subject_type":"' """
+              """|| subject_type || '","to_state":"' || to_state || '","zone_id":' """
+              """|| coalesce(zone_id::text, 'null') || '}'"""),
+}
+
+
+def _piece_columns(fmt):
+    head, tail = _PG_PIECES[fmt]
+    return [AuditEvent.seq, literal_column(f"CASE WHEN {_PG_GUARD} THEN {head} END"),
+            cast(AuditEvent.__table__.c.data, Text), literal_column(f"CASE WHEN {_PG_GUARD} THEN {tail} END")]
 
 
 class EventRows:
@@ -100,6 +137,17 @@ class EventRows:
     def batches(self):
         """Raw tuples in COLUMNS order (time and data as stored text)."""
         return _raw_batches(self.filters, max(self.batch, FAST_BATCH), self.session, after=self.after_batch)
+
+    def piece_batches(self, fmt):
+        """(seq, head, data, tail) tuples, head and tail built by the database; None where it does not
+        (SQLite: building strings there costs this process more than it saves)."""
+        if (self.session or db.session).get_bind().dialect.name != "postgresql":
+            return None
+        return _raw_batches(self.filters, max(self.batch, FAST_BATCH), self.session, after=self.after_batch,
+                            columns=_piece_columns(fmt))
+
+    def reference(self, seqs):
+        return _reference_rows(seqs, self.session)
 
 
 def _reference_row(row, canonical):
@@ -203,6 +251,11 @@ def _csv_batch_chunks(rows):
     forms = _DataForms(_csv_data)
     cache = forms.cache
     yield ",".join(COLUMNS) + "\n"
+    pieces = rows.piece_batches("csv")
+    if pieces is not None:
+        for batch in pieces:
+            yield _csv_piece_chunk(batch, rows, forms, through_csv_module)
+        return
     for batch in rows.batches():
         lines = []
         append = lines.append
@@ -223,6 +276,53 @@ def _csv_batch_chunks(rows):
                 line = _csv_line(_reference_row(row, forms.canonical), through_csv_module)
             append(line)
         yield "".join(lines)
+
+
+def _csv_piece_chunk(batch, rows, forms, through_csv_module):
+    """The batch's lines from database-built heads and tails, checked as in _csv_batch_chunks; the rows
+    that fail are read again in full and written by the reference code."""
+    lines, odd = [], []
+    append, cache = lines.append, forms.cache
+    for seq, head, data, tail in batch:
+        quoted, commas, quotes, newlines, returns = cache.get(data) or forms(data)
+        if head is not None and tail is not None:
+            line = f'{head},"{quoted}",{tail}\n'
+            if (line.count(",") == commas + 15 and line.count('"') == quotes and line.count("\n") == newlines
+                    and line.count("\r") == returns):
+                append(line)
+                continue
+        odd.append((len(lines), seq))
+        append(None)
+    if odd:
+        full = rows.reference([seq for _, seq in odd])
+        for index, seq in odd:
+            lines[index] = _csv_line(_reference_row(full[seq], forms.canonical), through_csv_module)
+    return "".join(lines)
+
+
+def _jsonl_piece_chunk(batch, rows, forms):
+    """The batch's lines from database-built heads and tails, used when between them they hold only the
+    template's quotes, no backslash and no control character (JSON-escaping them adds exactly one
+    character per quote); the rows that fail are read again in full and written by canonical_line."""
+    lines, odd = [], []
+    append, cache, encode, quotes = lines.append, forms.cache, _ENC, _PLAIN_QUOTES
+    for seq, head, data, tail in batch:
+        data_text = cache.get(data) or forms(data)
+        if head is not None and tail is not None:
+            outside = head + tail
+            if (outside.count('"') == quotes and "\\" not in outside
+                    and len(encode(outside)) == len(outside) + 2 + quotes):
+                append(f"{head}{data_text}{tail}")
+                continue
+        odd.append((len(lines), seq))
+        append(None)
+    if odd:
+        full = rows.reference([seq for _, seq in odd])
+        for index, seq in odd:
+            row = _reference_row(full[seq], forms.canonical)
+            lines[index] = canonical_line(row, row[_DATA])
+    append("")
+    return "\n".join(lines)
 
 
 def jsonl_chunks(rows, chunk_rows=2000):
@@ -247,12 +347,18 @@ def jsonl_chunks(rows, chunk_rows=2000):
 _PLAIN_LINE = _LINE.replace(":%s", ':"%s"')
 for _name in ("actor_id", "application_id", "data", "seq", "zone_id"):
     _PLAIN_LINE = _PLAIN_LINE.replace(f'"{_name}":"%s"', f'"{_name}":%s')
+_PLAIN_QUOTES = _PLAIN_LINE.count('"')  # the quotes of the keys and of the string members' values
 
 
 def _jsonl_batch_chunks(rows):
     """One chunk per batch. The plain template is used when the row's strings, JSON-escaped together,
     come out unchanged (so each one would) and its numbers are ints or null; otherwise canonical_line."""
     forms = _DataForms(lambda text: text)
+    pieces = rows.piece_batches("jsonl")
+    if pieces is not None:
+        for batch in pieces:
+            yield _jsonl_piece_chunk(batch, rows, forms)
+        return
     encode, plain_line, join, cache = _ENC, _PLAIN_LINE, "".join, forms.cache
     for batch in rows.batches():
         lines = []
