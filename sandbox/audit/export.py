@@ -238,15 +238,13 @@ class _DataForms:
 
 
 def _csv_data(canonical_text):
-    quoted = canonical_text.replace('"', '""')
-    # What the cell adds to a line's counts of commas, quotes, LF and CR (canonical JSON has no raw LF/CR).
-    return quoted, quoted.count(","), quoted.count('"') + 2, quoted.count("\n") + 1, quoted.count("\r")
+    return canonical_text.replace('"', '""')
 
 
 def _csv_batch_chunks(rows):
-    """One chunk per batch. A line is built in one f-string; it is the fast line of `_csv_line` exactly
-    when no column but `data` holds a quote, LF or CR and they hold 13 commas between them, which the
-    counts over the whole line tell (the data cell's own share being known). Others go through csv.writer."""
+    """One chunk per batch, each line built with _csv_line's own test: no comma, quote, LF or CR in the
+    columns but data (the test runs on those columns alone, usually ASCII text: cheap). Other rows go
+    through csv.writer, as there."""
     through_csv_module = _csv_writer_line()
     forms = _DataForms(_csv_data)
     cache = forms.cache
@@ -262,34 +260,34 @@ def _csv_batch_chunks(rows):
         for row in batch:
             (seq, occurred_at, actor_id, actor_name, actor_role, ip, action, subject_type, subject_id,
              application_id, zone_id, from_state, to_state, data, prev_hash, own_hash) = row
-            quoted, commas, quotes, newlines, returns = cache.get(data) or forms(data)
+            quoted = cache.get(data) or forms(data)
             if len(occurred_at) == 26:
                 time = f"{occurred_at[:10]}T{occurred_at[11:]}Z"
             else:
                 time = _iso_time(occurred_at)
-            line = (f"{seq},{time},{'' if actor_id is None else actor_id},{actor_name},{actor_role},{ip},"
+            head = (f"{seq},{time},{'' if actor_id is None else actor_id},{actor_name},{actor_role},{ip},"
                     f"{action},{subject_type},{subject_id},{'' if application_id is None else application_id},"
-                    f"{'' if zone_id is None else zone_id},{from_state},{to_state},\"{quoted}\",{prev_hash},"
-                    f"{own_hash}\n")
-            if (line.count(",") != commas + 15 or line.count('"') != quotes or line.count("\n") != newlines
-                    or line.count("\r") != returns):
-                line = _csv_line(_reference_row(row, forms.canonical), through_csv_module)
-            append(line)
+                    f"{'' if zone_id is None else zone_id},{from_state},{to_state}")
+            tail = f"{prev_hash},{own_hash}"
+            plain = head + tail
+            if plain.count(",") == _DATA and '"' not in plain and "\n" not in plain and "\r" not in plain:
+                append(f'{head},"{quoted}",{tail}\n')
+            else:
+                append(_csv_line(_reference_row(row, forms.canonical), through_csv_module))
         yield "".join(lines)
 
 
 def _csv_piece_chunk(batch, rows, forms, through_csv_module):
-    """The batch's lines from database-built heads and tails, checked as in _csv_batch_chunks; the rows
-    that fail are read again in full and written by the reference code."""
+    """The batch's lines from database-built heads and tails, with _csv_line's test; the rows that fail
+    are read again in full and written by the reference code."""
     lines, odd = [], []
     append, cache = lines.append, forms.cache
     for seq, head, data, tail in batch:
-        quoted, commas, quotes, newlines, returns = cache.get(data) or forms(data)
+        quoted = cache.get(data) or forms(data)
         if head is not None and tail is not None:
-            line = f'{head},"{quoted}",{tail}\n'
-            if (line.count(",") == commas + 15 and line.count('"') == quotes and line.count("\n") == newlines
-                    and line.count("\r") == returns):
-                append(line)
+            plain = head + tail
+            if plain.count(",") == _DATA and '"' not in plain and "\n" not in plain and "\r" not in plain:
+                append(f'{head},"{quoted}",{tail}\n')
                 continue
         odd.append((len(lines), seq))
         append(None)
@@ -359,7 +357,7 @@ def _jsonl_batch_chunks(rows):
         for batch in pieces:
             yield _jsonl_piece_chunk(batch, rows, forms)
         return
-    encode, plain_line, join, cache = _ENC, _PLAIN_LINE, "".join, forms.cache
+    encode, join, cache = _ENC, "".join, forms.cache
     for batch in rows.batches():
         lines = []
         append = lines.append
@@ -378,10 +376,14 @@ def _jsonl_batch_chunks(rows):
                     and (actor_id is None or type(actor_id) is int)
                     and (application_id is None or type(application_id) is int)
                     and (zone_id is None or type(zone_id) is int)):
-                append(plain_line % (action, "null" if actor_id is None else actor_id, actor_name, actor_role,
-                                     "null" if application_id is None else application_id, data_text,
-                                     from_state, own_hash, ip, time, prev_hash, seq, subject_id, subject_type,
-                                     to_state, "null" if zone_id is None else zone_id))
+                # _PLAIN_LINE as an f-string (faster than %); keys in canonical (sorted) order.
+                append(f'{{"action":"{action}","actor_id":{"null" if actor_id is None else actor_id},'
+                       f'"actor_name":"{actor_name}","actor_role":"{actor_role}","application_id":'
+                       f'{"null" if application_id is None else application_id},"data":{data_text},'
+                       f'"from_state":"{from_state}","hash":"{own_hash}","ip":"{ip}","occurred_at":"{time}",'
+                       f'"prev_hash":"{prev_hash}","seq":{seq},"subject_id":"{subject_id}",'
+                       f'"subject_type":"{subject_type}","to_state":"{to_state}","zone_id":'
+                       f'{"null" if zone_id is None else zone_id}}}')
             else:
                 append(canonical_line(_reference_row(row, forms.canonical), data_text))
         append("")
