@@ -1,6 +1,7 @@
 """Streamed exports of the audit log (CSV and JSON Lines) in constant memory, and the event that
 records each export. Rows are read in keyset batches on `seq` (never OFFSET) as plain tuples:
 building ORM objects would cost more than everything else together."""
+import concurrent.futures
 import csv
 import io
 import json
@@ -55,34 +56,55 @@ class _Canonicaliser:
         return known
 
 
-def _raw_batches(filters, batch, session, after=None, columns=None):
+def _raw_batches(filters, batch, session, after=None, columns=None, prefetch=False):
     """Lists of raw DBAPI tuples (by default in COLUMNS order, time and data as stored text; `seq` first
     in any case), oldest first, in keyset batches on `seq`. The DBAPI cursor's own tuples: no Row
     objects, no result processing (none applies to these columns). `after(rows)` runs once the consumer
-    asks for the next batch."""
-    session = session or db.session
+    asks for the next batch.
+
+    With `prefetch` (PostgreSQL: the server works while this process formats) the next batch is fetched
+    by one helper thread while the consumer works on this one; the connection is only ever used by that
+    thread meanwhile (see EventRows.reference), and it is left idle when the generator is closed."""
+    connection = (session or db.session).connection()
     base = filters.apply(select(*(columns or _columns()))).order_by(AuditEvent.seq).limit(batch)
-    last_seq = None
-    while True:
+
+    def fetch(last_seq):
         stmt = base if last_seq is None else base.where(AuditEvent.seq > last_seq)
-        result = session.connection().execute(stmt)  # Core, not ORM
+        result = connection.execute(stmt)  # Core, not ORM
         try:
-            rows = result.cursor.fetchall() if result.cursor is not None else result.all()
+            return result.cursor.fetchall() if result.cursor is not None else result.all()
         finally:
             result.close()
-        if rows:
-            yield rows
-            if after is not None:
-                after(rows)
-        if len(rows) < batch:
-            return
-        last_seq = rows[-1][0]
+
+    if prefetch is False:
+        last_seq = None
+        while True:
+            rows = fetch(last_seq)
+            if rows:
+                yield rows
+                if after is not None:
+                    after(rows)
+            if len(rows) < batch:
+                return
+            last_seq = rows[-1][0]
+    pending = prefetch.submit(fetch, None)
+    try:
+        while pending is not None:
+            rows = pending.result()
+            pending = prefetch.submit(fetch, rows[-1][0]) if len(rows) == batch else None
+            if rows:
+                yield rows
+                if after is not None:
+                    after(rows)
+    finally:
+        if pending is not None:
+            concurrent.futures.wait([pending])
 
 
-def _reference_rows(seqs, session=None):
+def _reference_rows(seqs, connection):
     """Full rows (as iter_rows reads them, before canonicalising) for these sequence numbers, by seq."""
     stmt = select(*_columns()).where(AuditEvent.seq.in_(seqs))
-    return {row[0]: row for row in (session or db.session).connection().execute(stmt).all()}
+    return {row[0]: row for row in connection.execute(stmt).all()}
 
 
 # On PostgreSQL the server (another process, so another core) builds most of each line: the head and tail
@@ -139,15 +161,22 @@ class EventRows:
         return _raw_batches(self.filters, max(self.batch, FAST_BATCH), self.session, after=self.after_batch)
 
     def piece_batches(self, fmt):
-        """(seq, head, data, tail) tuples, head and tail built by the database; None where it does not
-        (SQLite: building strings there costs this process more than it saves)."""
+        """(seq, head, data, tail) tuples, head and tail built by the database, the next batch fetched
+        while this one is written; None where the database does not build them (SQLite: building strings
+        there costs this process more than it saves)."""
         if (self.session or db.session).get_bind().dialect.name != "postgresql":
             return None
-        return _raw_batches(self.filters, max(self.batch, FAST_BATCH), self.session, after=self.after_batch,
-                            columns=_piece_columns(fmt))
+        return self._prefetched(_piece_columns(fmt))
+
+    def _prefetched(self, columns):
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as self._helper:
+            yield from _raw_batches(self.filters, max(self.batch, FAST_BATCH), self.session,
+                                    after=self.after_batch, columns=columns, prefetch=self._helper)
 
     def reference(self, seqs):
-        return _reference_rows(seqs, self.session)
+        """Full rows by seq, read through the helper thread (after the fetch it may be running)."""
+        connection = (self.session or db.session).connection()
+        return self._helper.submit(_reference_rows, seqs, connection).result()
 
 
 def _reference_row(row, canonical):

@@ -69,3 +69,15 @@ def test_progress_follows_the_sequence_numbers(awkward_events, monkeypatch):
     steps = []
     count = export.export_to(io.StringIO(), "csv", AuditFilter(action="test.plain"), progress=steps.append)
     assert count == 30 and sum(steps) == max(export.iter_rows(AuditFilter()), key=lambda r: r[0])[0]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_an_export_stopped_midway_leaves_the_session_usable(awkward_events, fmt, db, monkeypatch):
+    # The console's download may be cancelled: on PostgreSQL a helper thread may be fetching then.
+    monkeypatch.setattr(export, "FAST_BATCH", 7)
+    stream = export.chunks(fmt, export.EventRows(AuditFilter(), batch=7))
+    next(stream)
+    next(stream)
+    stream.close()
+    from sandbox.models import AuditEvent
+    assert db.session.query(AuditEvent).count() == len(AWKWARD) * 3 + 30
