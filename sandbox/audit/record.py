@@ -1,16 +1,21 @@
 """The one writer of audit events. Adds to the caller's transaction; never commits."""
 import json
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, text
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import AuditEvent, AuditHead
 from .chain import GENESIS, event_hash, format_time
 
 SYSTEM = "system"
+# Extra rows written in the event's own statement on PostgreSQL; more go as separate statements.
+MAX_ROWS_IN_ONE = 200
 
 
 def _json_safe(data):
@@ -52,19 +57,29 @@ def _lock_head(session):
 
 
 def record(action, subject=None, *, application=None, from_state=None, to_state=None, data=None,
-           actor=None, role=None, zone_id=None, actor_label=None):
-    """Append one event for `action` (dotted past tense, e.g. `application.submitted`)."""
+           actor=None, role=None, zone_id=None, actor_label=None, rows_after=None):
+    """Append one event for `action` (dotted past tense, e.g. `application.submitted`).
+
+    The audit-head row lock serialises every writer until commit, so it is taken as late as possible:
+    the caller's pending changes are flushed and the event's fields prepared first; under the lock only
+    the sequence number, the time, the hash and the writes remain. Callers should record last, right
+    before their transaction commits.
+
+    `rows_after(event)` may return rows that quote the event (e.g. notices keyed by its seq) as a list
+    of (table, rows, conflict_column): they are inserted in the same transaction, skipping rows whose
+    conflict_column value exists already (ON CONFLICT DO NOTHING). On PostgreSQL the event, the head
+    and those rows are written in one statement, so the lock is held for one round trip and the commit."""
     session = db.session
+    # Pending rows get their ids (the subject may be new) and their statements run before the lock.
+    session.flush()
     actor_id, actor_name, actor_role = _actor_fields(actor, role)
     if actor_label:
         actor_name = actor_label
     if application is not None and zone_id is None:
         zone_id = application.zone_id
-    head = _lock_head(session)
-    now = datetime.now(timezone.utc)
     fields = {
-        "seq": head.seq + 1,
-        "occurred_at": format_time(now),
+        "seq": None,
+        "occurred_at": None,
         "actor_id": actor_id,
         "actor_name": actor_name or "",
         "actor_role": actor_role or "",
@@ -77,15 +92,79 @@ def record(action, subject=None, *, application=None, from_state=None, to_state=
         "from_state": str(from_state or ""),
         "to_state": str(to_state or ""),
         "data": _json_safe(data),
-        "prev_hash": head.hash,
+        "prev_hash": None,
     }
+    head = _lock_head(session)
+    now = datetime.now(timezone.utc)
+    fields["seq"] = head.seq + 1
+    fields["occurred_at"] = format_time(now)
+    fields["prev_hash"] = head.hash
     digest = event_hash(fields)
     event = AuditEvent(**{**fields, "occurred_at": now}, hash=digest)
+    also = [(table, rows, conflict)
+            for table, rows, conflict in (rows_after(event) if rows_after else ()) if rows]
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    if postgresql and sum(len(rows) for _table, rows, _conflict in also) <= MAX_ROWS_IN_ONE:
+        _append_in_one_statement(session, head, event, also)
+        return event
     session.add(event)
     head.seq = fields["seq"]
     head.hash = digest
     session.flush()
+    for table, rows, conflict in also:
+        session.execute(_dialect_insert(session)(table).values(rows)
+                        .on_conflict_do_nothing(index_elements=[conflict]))
     return event
+
+
+def _dialect_insert(session):
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def _insert_sql(table, columns, count, prefix, conflict=None):
+    rows = ", ".join("(" + ", ".join(f":{prefix}{n}_{c}" for c in columns) + ")" for n in range(count))
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES {rows}"
+    binds = [bindparam(f"{prefix}{n}_{c}", type_=table.c[c].type) for n in range(count) for c in columns]
+    return sql + (f" ON CONFLICT ({conflict}) DO NOTHING" if conflict else ""), binds
+
+
+@lru_cache(maxsize=64)
+def _append_statement(shape):
+    """WITH head AS (UPDATE audit_head ...), also_0 AS (INSERT ...) INSERT INTO audit_events ...: one
+    text statement per shape ((table, row count, conflict column) of the extra rows), built once."""
+    event_table = AuditEvent.__table__
+    event_sql, binds = _insert_sql(event_table, [c.name for c in event_table.columns], 1, "e")
+    ctes = ["audit_head_moved AS (UPDATE audit_head SET seq = :head_seq, hash = :head_hash WHERE id = 1)"]
+    binds += [bindparam("head_seq", type_=AuditHead.__table__.c.seq.type),
+              bindparam("head_hash", type_=AuditHead.__table__.c.hash.type)]
+    for k, (table, count, conflict) in enumerate(shape):
+        columns = [c.name for c in table.columns if c.name != "id"]
+        sql, more = _insert_sql(table, columns, count, f"a{k}r", conflict)
+        ctes.append(f"also_{k} AS ({sql})")
+        binds += more
+    return text(f"WITH {', '.join(ctes)} {event_sql}").bindparams(*binds)
+
+
+def _append_in_one_statement(session, head, event, also):
+    event_table = AuditEvent.__table__
+    params = {f"e0_{c.name}": getattr(event, c.key) for c in event_table.columns}
+    params.update(head_seq=event.seq, head_hash=event.hash)
+    for k, (table, rows, _conflict) in enumerate(also):
+        columns = [c.name for c in table.columns if c.name != "id"]
+        for n, row in enumerate(rows):
+            params.update({f"a{k}r{n}_{c}": row.get(c) for c in columns})
+    shape = tuple((table, len(rows), conflict) for table, rows, conflict in also)
+    session.execute(_append_statement(shape), params)
+    # The returned event is a detached copy of the stored row (every field set, readable after commit).
+    # It is not attached to the session: a rollback then leaves nothing behind that could collide
+    # with the next event to take the same seq.
+    make_transient_to_detached(event)
+    set_committed_value(head, "seq", event.seq)
+    set_committed_value(head, "hash", event.hash)
 
 
 def event_fields(event):

@@ -58,6 +58,18 @@ def notify(users, kind, subject, body, link="", application=None, dedupe_key=Non
 
     With a dedupe_key, a notice already written under that key (by this run, an earlier one or a
     concurrent one) is silently skipped: INSERT ... ON CONFLICT DO NOTHING on the unique key."""
+    rows = notice_rows(users, kind, subject, body, link, application, dedupe_key, audit_seq, now)
+    if not rows:
+        return 0
+    stmt = _dialect_insert()(Notification.__table__).values(rows)
+    if dedupe_key and hasattr(stmt, "on_conflict_do_nothing"):
+        stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"])
+    return db.session.execute(stmt).rowcount
+
+
+def notice_rows(users, kind, subject, body, link="", application=None, dedupe_key=None, audit_seq=None,
+                now=None):
+    """The notification rows notify() inserts: one per distinct user (anything with .id and .active)."""
     now = now or _utcnow()
     rows, seen = [], set()
     for user in users:
@@ -71,12 +83,7 @@ def notify(users, kind, subject, body, link="", application=None, dedupe_key=Non
             "attempts": 0, "next_attempt_at": None, "last_error": "",  # None: send on the next run
             "dedupe_key": f"{dedupe_key}:u{user.id}" if dedupe_key else None,
         })
-    if not rows:
-        return 0
-    stmt = _dialect_insert()(Notification.__table__).values(rows)
-    if dedupe_key and hasattr(stmt, "on_conflict_do_nothing"):
-        stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"])
-    return db.session.execute(stmt).rowcount
+    return rows
 
 
 def users_with_role(role):
@@ -88,6 +95,20 @@ def users_with_role(role):
 def organisation_members(application):
     return db.session.scalars(select(User).join(Membership, Membership.user_id == User.id)
                               .where(Membership.organisation_id == application.organisation_id)
+                              .order_by(User.id)).all()
+
+
+# notify() needs only a recipient's id and active flag: rows, not User entities (which would also
+# load every recipient's roles). Same people, same order as the two functions above.
+def _member_recipients(application):
+    return db.session.execute(select(User.id, User.active).join(Membership, Membership.user_id == User.id)
+                              .where(Membership.organisation_id == application.organisation_id)
+                              .order_by(User.id)).all()
+
+
+def _role_recipients(role):
+    return db.session.execute(select(User.id, User.active).join(UserRole, UserRole.user_id == User.id)
+                              .where(UserRole.role == Role(role), User.active.is_(True))
                               .order_by(User.id)).all()
 
 
@@ -112,22 +133,82 @@ def _transition_text(application, trigger, source, dest, actor, reason):
     return subject, "\n\n".join(lines)
 
 
-def notify_transition(application, trigger, source, dest, actor, reason):
-    """Called by workflow.service.fire inside its transaction: tell the applicant's organisation of
-    every change of its file (with the decision letter when there is one) and the office of new work."""
-    from .letters import bilingual_letter
-    event = _event_just_recorded(application)
-    seq = event.seq if event is not None else None
+@dataclass
+class TransitionNotices:
+    """What a transition's notices need that does not depend on its audit event: recipients and the
+    plain texts, gathered before the audit-head lock is taken."""
+    trigger: str
+    link: str
+    members: list
+    text: tuple
+    office: list = field(default_factory=list)
+    office_text: tuple = ()
+
+
+def transition_recipients(application, trigger):
+    """Who hears of `trigger` on the file: (the organisation's members, the office or [])."""
+    members = _member_recipients(application)
+    return members, _role_recipients(Role.secretariat) if trigger in OFFICE_TRIGGERS else []
+
+
+def prepare_transition_notices(application, trigger, source, dest, actor, reason, action=None,
+                               recipients=None):
+    """The queries and texts of notify_transition, run BEFORE the audit event is recorded (so outside
+    the audit-head lock). `action`: the audit action about to be recorded; a lettered one has its
+    file's zone and organisation loaded now, so rendering the letter later needs no query.
+    `recipients`: transition_recipients(), when the caller has read them already."""
+    from .letters import LETTER_KINDS
+    if action in LETTER_KINDS:
+        application.zone, application.organisation  # noqa: B018 - loaded here, outside the lock
+    members, office = recipients if recipients is not None else transition_recipients(application, trigger)
     link = site_path("files.show", application_id=application.id)
     with force_locale(_default_locale()):
+        text = _transition_text(application, trigger, source, dest, actor, reason)
+    notices = TransitionNotices(trigger, link, members, text)
+    if trigger in OFFICE_TRIGGERS:
+        notices.office = office
+        notices.office_text = text  # the office reads the same plain text
+    return notices
+
+
+def transition_notice_rows(notices, application, event):
+    """The rows of the prepared notices under `event` (just recorded, same transaction): the seq is
+    their dedupe key, and a lettered event's letter (which quotes the seq) is the applicant's notice.
+    For audit.record(rows_after=...), which writes them together with the event."""
+    from .letters import bilingual_letter
+    seq = event.seq if event is not None else None
+    with force_locale(_default_locale()):
         letter = bilingual_letter(application, event) if event is not None else None
-        subject, body = letter or _transition_text(application, trigger, source, dest, actor, reason)
-        notify(organisation_members(application), "letter" if letter else "transition", subject, body, link,
-               application, dedupe_key=f"event:{seq}" if seq else None, audit_seq=seq)
-        if trigger in OFFICE_TRIGGERS:
-            office_subject, office_body = _transition_text(application, trigger, source, dest, actor, reason)
-            notify(users_with_role(Role.secretariat), f"office.{trigger}", office_subject, office_body, link,
-                   application, dedupe_key=f"event:{seq}:office" if seq else None, audit_seq=seq)
+    subject, body = letter or notices.text
+    rows = notice_rows(notices.members, "letter" if letter else "transition", subject, body, notices.link,
+                       application, dedupe_key=f"event:{seq}" if seq else None, audit_seq=seq)
+    if notices.trigger in OFFICE_TRIGGERS:
+        office_subject, office_body = notices.office_text
+        rows += notice_rows(notices.office, f"office.{notices.trigger}", office_subject, office_body,
+                            notices.link, application, dedupe_key=f"event:{seq}:office" if seq else None,
+                            audit_seq=seq)
+    return rows
+
+
+def send_transition_notices(notices, application, event):
+    """Queue the prepared notices under `event` (just recorded, same transaction)."""
+    rows = transition_notice_rows(notices, application, event)
+    if not rows:
+        return 0
+    stmt = _dialect_insert()(Notification.__table__).values(rows)
+    if event is not None and hasattr(stmt, "on_conflict_do_nothing"):
+        stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"])
+    return db.session.execute(stmt).rowcount
+
+
+def notify_transition(application, trigger, source, dest, actor, reason, event=None):
+    """Tell the applicant's organisation of every change of its file (with the decision letter when
+    there is one) and the office of new work, in the caller's transaction, after the event is recorded.
+    workflow.service.fire calls the two halves itself, so its queries run before the audit-head lock."""
+    event = event if event is not None else _event_just_recorded(application)
+    notices = prepare_transition_notices(application, trigger, source, dest, actor, reason,
+                                         action=event.action if event is not None else None)
+    send_transition_notices(notices, application, event)
 
 
 # ---- the notification centre -------------------------------------------------------------------

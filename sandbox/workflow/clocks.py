@@ -2,6 +2,7 @@
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
+from sqlalchemy import inspect, select
 
 from ..extensions import db
 from ..models import StageClock
@@ -26,8 +27,15 @@ def allowed_days(application, stage):
     return table["default"].get(stage)
 
 
-def _open_clocks(application):
-    return [c for c in application.clocks if c.ended_at is None]
+def open_clocks(application):
+    """The file's running (or paused) clocks, oldest first. Without loading its whole clock history
+    when that is not loaded already: a file collects a clock per stage and per supplement round."""
+    if "clocks" not in inspect(application).unloaded:
+        return [c for c in application.clocks if c.ended_at is None]
+    return db.session.scalars(select(StageClock).where(StageClock.application_id == application.id,
+                                                       StageClock.ended_at.is_(None))
+                              .order_by(StageClock.id)).all()
+
 
 
 def start(application, stage, now, days=None):
@@ -60,21 +68,22 @@ def end(clock, now):
         clock.breached_at = clock.due_at
 
 
-def on_transition(application, source, dest, now=None, reason="", due=None):
-    """Move the clocks along with the file: called by service.fire inside its transaction."""
+def on_transition(application, source, dest, now=None, reason="", due=None, running=None):
+    """Move the clocks along with the file: called by service.fire inside its transaction.
+    `running`: the file's open clocks when the caller has read them already (open_clocks())."""
     now = now or datetime.now(timezone.utc)
     source, dest = S(source), S(dest)
     if source == dest:
         return
-    open_clocks = _open_clocks(application)
+    running = running if running is not None else open_clocks(application)
     if dest == S.supplement_requested:
-        for clock in open_clocks:
+        for clock in running:
             pause(clock, now, reason)
         days = (due - now.date()).days if due else None
         start(application, dest, now, days=days)
         return
     resumed = None
-    for clock in open_clocks:
+    for clock in running:
         if source == S.supplement_requested and clock.stage == dest and clock.paused:
             resume(clock, now)
             resumed = clock

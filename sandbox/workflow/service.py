@@ -1,9 +1,11 @@
 """The one door for a state change: fire(). Lock, ask policy, run guards, transition, move the
 clocks, write the audit event, commit; on any failure roll everything back and raise a typed error."""
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from transitions import MachineError
 
@@ -11,20 +13,35 @@ from .. import policy
 from ..audit.record import record
 from ..errors import GuardFailed, InvalidTransition, PermissionDenied, StaleObject
 from ..extensions import db
-from ..models import Application
-from ..services.notifications import notify_transition
+from ..models import Application, Notification, Zone
+from ..services.letters import LETTER_KINDS
+from ..services.notifications import (prepare_transition_notices, transition_notice_rows,
+                                      transition_recipients)
 from ..services.transaction import atomic
 from . import clocks
 from .machine import MACHINES, PAST_TENSE, SYSTEM, steps_for, triggers_from, who_may
 from .states import ApplicationState as S
 
 
-def _lock(application):
-    # FOR UPDATE on PostgreSQL; SQLite ignores it and relies on the version column.
+def _lock(application, letter=False):
+    # FOR UPDATE on PostgreSQL; SQLite ignores it and relies on the version column. OF applications:
+    # only the file's row is locked. A transition with a letter quotes the zone's and organisation's
+    # names: loaded by the same statement (no query later, none under the audit-head lock).
+    statement = select(Application).where(Application.id == application.id)
+    if letter:
+        statement = statement.options(joinedload(Application.zone).load_only(Zone.name_ko, Zone.name_en),
+                                      joinedload(Application.organisation))
     return db.session.execute(
-        select(Application).where(Application.id == application.id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
+        statement.with_for_update(of=Application).execution_options(populate_existing=True)
+    ).unique().scalar_one()
+
+
+@lru_cache(maxsize=512)  # bounded: the trigger comes from a form
+def _declared(instrument, trigger, state):
+    """What fire() reads from the machine declaration, computed once per (instrument, trigger, state):
+    (the trigger leaves `state`, the trigger exists at all, its steps from `state`)."""
+    return (trigger in triggers_from(instrument, state), bool(steps_for(instrument, trigger=trigger)),
+            tuple(steps_for(instrument, trigger=trigger, source=state)))
 
 
 def _ensure_allowed(actor, application, trigger):
@@ -50,23 +67,31 @@ def _apply_effects(application, trigger, source, dest, now, reason, data):
 
 
 def fire(application, trigger, actor, *, reason="", expected_version=None, now=None, **data):
-    """Fire `trigger` on `application` as `actor` (a User or SYSTEM). Returns the application."""
+    """Fire `trigger` on `application` as `actor` (a User or SYSTEM). Returns the application.
+
+    Everything that only reads runs first; the audit event is recorded last, right before commit,
+    because the audit-head lock it takes serialises every writer until then (only the notices, which
+    quote the event's sequence number, are written after it)."""
     now = now or datetime.now(timezone.utc)
     reason = (reason or "").strip()
     try:
         with atomic():
-            locked = _lock(application)
+            locked = _lock(application, letter=f"application.{PAST_TENSE.get(trigger)}" in LETTER_KINDS)
             if expected_version is not None and locked.version != int(expected_version):
                 raise StaleObject(_("Someone else changed this file after you opened it. Reload and try again."))
-            if trigger not in triggers_from(locked.instrument, locked.state):
-                if not steps_for(locked.instrument, trigger=trigger):
+            leaves, known, steps = _declared(locked.instrument, trigger, locked.state)
+            if not leaves:
+                if not known:
                     raise InvalidTransition(_("Unknown action."))
                 raise InvalidTransition(_("This file has moved on to “%(state)s”; that action no longer applies.",
                                           state=S(locked.state).label))
             _ensure_allowed(actor, locked, trigger)
-            steps = steps_for(locked.instrument, trigger=trigger, source=locked.state)
             if any(s.needs_reason for s in steps) and not reason:
                 raise GuardFailed(_("Give a reason."), [_("Give a reason.")])
+            # Read before the first change, so the changes go out in one flush (a query after a
+            # change flushes first): the open clocks and who hears of the transition.
+            running = clocks.open_clocks(locked)
+            recipients = transition_recipients(locked, trigger)
             source = S(locked.state)
             reasons = []
             try:
@@ -79,13 +104,19 @@ def fire(application, trigger, actor, *, reason="", expected_version=None, now=N
                                   reasons or [_("The file is not ready for this action.")])
             dest = S(locked.state)
             _apply_effects(locked, trigger, source, dest, now, reason, data)
-            clocks.on_transition(locked, source, dest, now=now, reason=reason, due=data.get("due"))
-            record(f"application.{PAST_TENSE[trigger]}", locked, application=locked, from_state=source,
+            clocks.on_transition(locked, source, dest, now=now, reason=reason, due=data.get("due"),
+                                 running=running)
+            action = f"application.{PAST_TENSE[trigger]}"
+            notices = prepare_transition_notices(locked, trigger, source, dest, actor, reason, action=action,
+                                                 recipients=recipients)
+            # Last: the event, and the notices that quote its seq, written together under the head lock.
+            record(action, locked, application=locked, from_state=source,
                    to_state=dest, actor=None if actor == SYSTEM else actor,
                    role=SYSTEM if actor == SYSTEM else None,
                    actor_label=SYSTEM if actor == SYSTEM else None,
-                   data={k: v for k, v in {"reason": reason, **data}.items() if v not in ("", None)})
-            notify_transition(locked, trigger, source, dest, actor, reason)
+                   data={k: v for k, v in {"reason": reason, **data}.items() if v not in ("", None)},
+                   rows_after=lambda event: [(Notification.__table__,
+                                              transition_notice_rows(notices, locked, event), "dedupe_key")])
             db.session.flush()
     except StaleDataError as exc:
         raise StaleObject(_("Someone else changed this file at the same moment. Reload and try again.")) from exc
