@@ -11,7 +11,7 @@ from sqlalchemy import Text, cast, literal_column, select
 from ..extensions import db
 from ..models import AuditEvent
 from ..services.transaction import atomic
-from .chain import _ENC, _LINE, COLUMNS, canonical_line
+from .chain import _LINE, COLUMNS, canonical_line
 from .record import record
 
 FORMATS = ("csv", "jsonl")
@@ -329,16 +329,16 @@ def _csv_piece_chunk(batch, rows, forms, through_csv_module):
 
 def _jsonl_piece_chunk(batch, rows, forms):
     """The batch's lines from database-built heads and tails, used when between them they hold only the
-    template's quotes, no backslash and no control character (JSON-escaping them adds exactly one
-    character per quote); the rows that fail are read again in full and written by canonical_line."""
+    template's quotes, no backslash and no control character; the rows that fail are read again in full
+    and written by canonical_line."""
     lines, odd = [], []
-    append, cache, encode, quotes = lines.append, forms.cache, _ENC, _PLAIN_QUOTES
+    append, cache, quotes = lines.append, forms.cache, _PLAIN_QUOTES
     for seq, head, data, tail in batch:
         data_text = cache.get(data) or forms(data)
         if head is not None and tail is not None:
-            outside = head + tail
-            if (outside.count('"') == quotes and "\\" not in outside
-                    and len(encode(outside)) == len(outside) + 2 + quotes):
+            outside = (head + tail).encode("utf-8")
+            if (outside.count(b'"') == quotes
+                    and len(outside.translate(None, _JSON_ESCAPED)) == len(outside) - quotes):
                 append(f"{head}{data_text}{tail}")
                 continue
         odd.append((len(lines), seq))
@@ -375,6 +375,9 @@ _PLAIN_LINE = _LINE.replace(":%s", ':"%s"')
 for _name in ("actor_id", "application_id", "data", "seq", "zone_id"):
     _PLAIN_LINE = _PLAIN_LINE.replace(f'"{_name}":"%s"', f'"{_name}":%s')
 _PLAIN_QUOTES = _PLAIN_LINE.count('"')  # the quotes of the keys and of the string members' values
+# The characters JSON escaping changes (quote, backslash, controls), as UTF-8 bytes: no byte of a multi-byte
+# character is among them, so deleting them from a string's UTF-8 shortens it exactly when it has one.
+_JSON_ESCAPED = bytes(range(0x20)) + b'"\\'
 
 
 def _jsonl_batch_chunks(rows):
@@ -386,7 +389,7 @@ def _jsonl_batch_chunks(rows):
         for batch in pieces:
             yield _jsonl_piece_chunk(batch, rows, forms)
         return
-    encode, join, cache = _ENC, "".join, forms.cache
+    join, cache = "".join, forms.cache
     for batch in rows.batches():
         lines = []
         append = lines.append
@@ -396,12 +399,13 @@ def _jsonl_batch_chunks(rows):
             data_text = cache.get(data) or forms(data)
             time = (f"{occurred_at[:10]}T{occurred_at[11:]}Z" if len(occurred_at) == 26
                     else _iso_time(occurred_at))
-            try:
+            try:  # UTF-8 bytes of the strings; deleting those JSON escapes leaves them as long if none
                 strings = join((action, actor_name, actor_role, from_state, own_hash, ip, time, prev_hash,
-                                subject_id, subject_type, to_state))
-            except TypeError:
+                                subject_id, subject_type, to_state)).encode("utf-8")
+            except (TypeError, UnicodeEncodeError):
                 strings = None
-            if (strings is not None and len(encode(strings)) == len(strings) + 2 and type(seq) is int
+            if (strings is not None and len(strings.translate(None, _JSON_ESCAPED)) == len(strings)
+                    and type(seq) is int
                     and (actor_id is None or type(actor_id) is int)
                     and (application_id is None or type(application_id) is int)
                     and (zone_id is None or type(zone_id) is int)):
