@@ -6,7 +6,7 @@ has the right SHA-256; nothing is half-saved; the audit chain verifies.
 
 Runs in its own scratch PostgreSQL database (created and dropped here), so it needs a PostgreSQL
 server: it runs when DATABASE_URL points to PostgreSQL (as in CI's PostgreSQL pass). The same drill
-from the command line: `.venv/bin/python bench/surge.py --drill`."""
+from the command line: `.venv/bin/python bench/surge.py --drill` (the drill itself is bench/drill_crash.py)."""
 
 import os
 import shutil
@@ -28,22 +28,25 @@ pytestmark = [
 
 
 @pytest.fixture
-def surge_module():
+def drill_modules():
+    """(drill_crash, surge_check) from bench/, which imports its siblings by bare name."""
     sys.path.insert(0, str(ROOT / "bench"))
     try:
-        import surge
+        import drill_crash
+        import surge_check
 
-        yield surge
+        yield drill_crash, surge_check
     finally:
         sys.path.remove(str(ROOT / "bench"))
 
 
-def test_kill_9_during_a_surge_loses_nothing_acknowledged(surge_module, tmp_path):
+def test_kill_9_during_a_surge_loses_nothing_acknowledged(drill_modules, tmp_path):
+    drill_crash, surge_check = drill_modules
     lines = []
-    scratch = surge_module.Scratch(f"drill_{uuid.uuid4().hex[:8]}", tmp_path / "drill")
+    scratch = surge_check.Scratch(f"drill_{uuid.uuid4().hex[:8]}", tmp_path / "drill")
     try:
-        result = surge_module.drill(applicants_count=60, size_mb=1, concurrency=6, scratch=scratch,
-                                    log=lines.append)
+        result = drill_crash.drill(applicants_count=60, size_mb=1, concurrency=6, scratch=scratch,
+                                   log=lines.append)
     finally:
         scratch.close()
     report = "\n".join(lines)
