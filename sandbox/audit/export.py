@@ -1,202 +1,21 @@
 """Streamed exports of the audit log (CSV and JSON Lines) in constant memory, and the event that
-records each export. Rows are read in keyset batches on `seq` (never OFFSET) as plain tuples:
-building ORM objects would cost more than everything else together."""
-import concurrent.futures
+records each export. The rows come from export_rows; this module writes them, byte for byte as the
+reference path (one row at a time through canonical_line and csv.writer) would."""
 import csv
 import io
-import json
 
-from sqlalchemy import Text, cast, literal_column, select
-
-from ..extensions import db
-from ..models import AuditEvent
 from ..services.transaction import atomic
 from .chain import _LINE, COLUMNS, canonical_line
+from .export_rows import Canonicaliser, EventRows, Memo, iso_time, iter_events, iter_rows, reference_row
 from .record import record
+
+# iter_rows and iter_events live in export_rows; callers know them from here.
+__all__ = ["FORMATS", "MEDIA_TYPES", "EventRows", "chunks", "csv_chunks", "export_to", "iter_events",
+           "iter_rows", "jsonl_chunks", "record_export"]
 
 FORMATS = ("csv", "jsonl")
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
-BATCH = 5000
-FAST_BATCH = 5000  # rows per keyset query on the batch path (a few MB: peak RSS stays that of the imports)
 _DATA = COLUMNS.index("data")
-_TIME = COLUMNS.index("occurred_at")
-_CANONICAL_CACHE_LIMIT = 50_000
-_canonical_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
-
-
-def _columns():
-    table = AuditEvent.__table__
-    # Time and data come out as text: formatting them from Python objects is the slow part of an export.
-    return [cast(table.c[name], Text) if name in ("occurred_at", "data") else table.c[name]
-            for name in COLUMNS]
-
-
-def _iso_time(text):
-    """'2025-01-02 03:04:05.123456' (SQLite, PostgreSQL) -> chain.format_time's '...T...Z' form."""
-    if len(text) == 26:
-        return f"{text[:10]}T{text[11:]}Z"
-    day, _, clock = text.partition(" ")
-    clock = clock.split("+", 1)[0]  # a timestamptz would carry its offset; the stored value is UTC
-    whole, _, fraction = clock.partition(".")
-    return f"{day}T{whole}.{fraction[:6].ljust(6, '0')}Z"
-
-
-class _Canonicaliser:
-    """Stored JSON text -> canonical text, remembering recent answers (most events share few shapes)."""
-
-    def __init__(self):
-        self.cache = {}
-
-    def __call__(self, text):
-        known = self.cache.get(text)
-        if known is None:
-            if len(self.cache) >= _CANONICAL_CACHE_LIMIT:
-                self.cache.clear()
-            known = self.cache[text] = _canonical_json(json.loads(text) if text else {})
-        return known
-
-
-def _raw_batches(filters, batch, session, after=None, columns=None, prefetch=False):
-    """Lists of raw DBAPI tuples (by default in COLUMNS order, time and data as stored text; `seq` first
-    in any case), oldest first, in keyset batches on `seq`. The DBAPI cursor's own tuples: no Row
-    objects, no result processing (none applies to these columns). `after(rows)` runs once the consumer
-    asks for the next batch.
-
-    With `prefetch` (PostgreSQL: the server works while this process formats) the next batch is fetched
-    by one helper thread while the consumer works on this one; the connection is only ever used by that
-    thread meanwhile (see EventRows.reference), and it is left idle when the generator is closed."""
-    connection = (session or db.session).connection()
-    base = filters.apply(select(*(columns or _columns()))).order_by(AuditEvent.seq).limit(batch)
-
-    def fetch(last_seq):
-        stmt = base if last_seq is None else base.where(AuditEvent.seq > last_seq)
-        result = connection.execute(stmt)  # Core, not ORM
-        try:
-            return result.cursor.fetchall() if result.cursor is not None else result.all()
-        finally:
-            result.close()
-
-    if prefetch is False:
-        last_seq = None
-        while True:
-            rows = fetch(last_seq)
-            if rows:
-                yield rows
-                if after is not None:
-                    after(rows)
-            if len(rows) < batch:
-                return
-            last_seq = rows[-1][0]
-    pending = prefetch.submit(fetch, None)
-    try:
-        while pending is not None:
-            rows = pending.result()
-            pending = prefetch.submit(fetch, rows[-1][0]) if len(rows) == batch else None
-            if rows:
-                yield rows
-                if after is not None:
-                    after(rows)
-    finally:
-        if pending is not None:
-            concurrent.futures.wait([pending])
-
-
-def _reference_rows(seqs, connection):
-    """Full rows (as iter_rows reads them, before canonicalising) for these sequence numbers, by seq."""
-    stmt = select(*_columns()).where(AuditEvent.seq.in_(seqs))
-    return {row[0]: row for row in connection.execute(stmt).all()}
-
-
-# On PostgreSQL the server (another process, so another core) builds most of each line: the head and tail
-# around `data`, strings concatenated as stored. Python checks each result (see the piece writers) and
-# takes the reference path for a row that fails; CASE gives NULL, so the reference path, where to_char
-# might not write what _iso_time writes from the timestamp's text (another DateStyle, years outside
-# 1000-9999).
-_PG_TIME = """to_char(occurred_at, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
-_PG_GUARD = ("current_setting('DateStyle') LIKE 'ISO%%' AND occurred_at >= '1000-01-01' "
-             "AND occurred_at < '10000-01-01'")
-_PG_PIECES = {
-    "csv": ("seq::text || ',' || " + _PG_TIME + " || ',' || coalesce(actor_id::text, '') || ',' || actor_name "
-            "|| ',' || actor_role || ',' || ip || ',' || action || ',' || subject_type || ',' || subject_id "
-            "|| ',' || coalesce(application_id::text, '') || ',' || coalesce(zone_id::text, '') || ',' "
-            "|| from_state || ',' || to_state",
-            "prev_hash || ',' || hash"),
-    "jsonl": ("""'{"action":"' || action || '","actor_id":' || coalesce(actor_id::text, 'null') """
-              """|| ',"actor_name":"' || actor_name || '","actor_role":"' || actor_role """
-              """|| '","application_id":' || coalesce(application_id::text, 'null') || ',"data":'""",
-              """',"from_state":"' || from_state || '","hash":"' || hash || '","ip":"' || ip """
-              """|| '","occurred_at":"' || """ + _PG_TIME + """ || '","prev_hash":"' || prev_hash """
-              """|| '","seq":' || seq::text || ',"subject_id":"' || subject_id || '","subject_type":"' """
-              """|| subject_type || '","to_state":"' || to_state || '","zone_id":' """
-              """|| coalesce(zone_id::text, 'null') || '}'"""),
-}
-
-
-def _piece_columns(fmt):
-    head, tail = _PG_PIECES[fmt]
-    return [AuditEvent.seq, literal_column(f"CASE WHEN {_PG_GUARD} THEN {head} END"),
-            cast(AuditEvent.__table__.c.data, Text), literal_column(f"CASE WHEN {_PG_GUARD} THEN {tail} END")]
-
-
-class EventRows:
-    """Event rows (lists in COLUMNS order, time and data as canonical text), oldest first.
-
-    Iterating gives one row at a time; `csv_chunks` and `jsonl_chunks` take the batch path instead, which
-    writes the same bytes with less work per row. Nothing is read before iteration starts (the console
-    streams it inside the request context). `after_batch(rows)` hears of each batch once it is written."""
-
-    after_batch = None
-
-    def __init__(self, filters, batch=BATCH, session=None):
-        self.filters, self.batch, self.session = filters, batch, session
-
-    def __iter__(self):
-        canonical = _Canonicaliser()
-        for rows in _raw_batches(self.filters, self.batch, self.session):
-            for row in rows:
-                yield _reference_row(row, canonical)
-
-    def batches(self):
-        """Raw tuples in COLUMNS order (time and data as stored text)."""
-        return _raw_batches(self.filters, max(self.batch, FAST_BATCH), self.session, after=self.after_batch)
-
-    def piece_batches(self, fmt):
-        """(seq, head, data, tail) tuples, head and tail built by the database, the next batch fetched
-        while this one is written; None where the database does not build them (SQLite: building strings
-        there costs this process more than it saves)."""
-        if (self.session or db.session).get_bind().dialect.name != "postgresql":
-            return None
-        return self._prefetched(_piece_columns(fmt))
-
-    def _prefetched(self, columns):
-        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as self._helper:
-            yield from _raw_batches(self.filters, max(self.batch, FAST_BATCH), self.session,
-                                    after=self.after_batch, columns=columns, prefetch=self._helper)
-
-    def reference(self, seqs):
-        """Full rows by seq, read through the helper thread (after the fetch it may be running)."""
-        connection = (self.session or db.session).connection()
-        return self._helper.submit(_reference_rows, seqs, connection).result()
-
-
-def _reference_row(row, canonical):
-    row = list(row)
-    row[_TIME] = _iso_time(row[_TIME])
-    row[_DATA] = canonical(row[_DATA])
-    return row
-
-
-def iter_rows(filters, batch=BATCH, session=None):
-    """Event rows (lists in COLUMNS order, time and data as canonical text), oldest first."""
-    return EventRows(filters, batch, session)
-
-
-def iter_events(filters, batch=BATCH, session=None):
-    """Event dicts exactly as the chain hashes them (plus `hash`), oldest first."""
-    for row in iter_rows(filters, batch, session):
-        event = dict(zip(COLUMNS, row))
-        event["data"] = json.loads(event["data"])
-        yield event
 
 
 # Every column before `data` in one %-format: a fast path for rows whose text needs no CSV quoting,
@@ -250,20 +69,13 @@ def csv_chunks(rows, chunk_rows=2000):
     yield "".join(lines)
 
 
-class _DataForms:
+class _DataForms(Memo):
     """Stored `data` text -> its canonical text and, per output format, what the fast lines need of it.
     Most events share few shapes, so this is a dictionary look-up per row."""
 
     def __init__(self, make):
-        self.canonical, self.make, self.cache = _Canonicaliser(), make, {}
-
-    def __call__(self, text):
-        known = self.cache.get(text)
-        if known is None:
-            if len(self.cache) >= _CANONICAL_CACHE_LIMIT:
-                self.cache.clear()
-            known = self.cache[text] = self.make(self.canonical(text))
-        return known
+        self.canonical = Canonicaliser()
+        super().__init__(lambda text: make(self.canonical(text)))
 
 
 def _csv_data(canonical_text):
@@ -293,7 +105,7 @@ def _csv_batch_chunks(rows):
             if len(occurred_at) == 26:
                 time = f"{occurred_at[:10]}T{occurred_at[11:]}Z"
             else:
-                time = _iso_time(occurred_at)
+                time = iso_time(occurred_at)
             head = (f"{seq},{time},{'' if actor_id is None else actor_id},{actor_name},{actor_role},{ip},"
                     f"{action},{subject_type},{subject_id},{'' if application_id is None else application_id},"
                     f"{'' if zone_id is None else zone_id},{from_state},{to_state}")
@@ -302,7 +114,7 @@ def _csv_batch_chunks(rows):
             if plain.count(",") == _DATA and '"' not in plain and "\n" not in plain and "\r" not in plain:
                 append(f'{head},"{quoted}",{tail}\n')
             else:
-                append(_csv_line(_reference_row(row, forms.canonical), through_csv_module))
+                append(_csv_line(reference_row(row, forms.canonical), through_csv_module))
         yield "".join(lines)
 
 
@@ -323,7 +135,7 @@ def _csv_piece_chunk(batch, rows, forms, through_csv_module):
     if odd:
         full = rows.reference([seq for _, seq in odd])
         for index, seq in odd:
-            lines[index] = _csv_line(_reference_row(full[seq], forms.canonical), through_csv_module)
+            lines[index] = _csv_line(reference_row(full[seq], forms.canonical), through_csv_module)
     return "".join(lines)
 
 
@@ -346,7 +158,7 @@ def _jsonl_piece_chunk(batch, rows, forms):
     if odd:
         full = rows.reference([seq for _, seq in odd])
         for index, seq in odd:
-            row = _reference_row(full[seq], forms.canonical)
+            row = reference_row(full[seq], forms.canonical)
             lines[index] = canonical_line(row, row[_DATA])
     append("")
     return "\n".join(lines)
@@ -398,7 +210,7 @@ def _jsonl_batch_chunks(rows):
              application_id, zone_id, from_state, to_state, data, prev_hash, own_hash) = row
             data_text = cache.get(data) or forms(data)
             time = (f"{occurred_at[:10]}T{occurred_at[11:]}Z" if len(occurred_at) == 26
-                    else _iso_time(occurred_at))
+                    else iso_time(occurred_at))
             try:  # UTF-8 bytes of the strings; deleting those JSON escapes leaves them as long if none
                 strings = join((action, actor_name, actor_role, from_state, own_hash, ip, time, prev_hash,
                                 subject_id, subject_type, to_state)).encode("utf-8")
@@ -418,7 +230,7 @@ def _jsonl_batch_chunks(rows):
                        f'"subject_type":"{subject_type}","to_state":"{to_state}","zone_id":'
                        f'{"null" if zone_id is None else zone_id}}}')
             else:
-                append(canonical_line(_reference_row(row, forms.canonical), data_text))
+                append(canonical_line(reference_row(row, forms.canonical), data_text))
         append("")
         yield "\n".join(lines)
 

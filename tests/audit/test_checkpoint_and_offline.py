@@ -116,7 +116,7 @@ def test_the_offline_verifier_needs_neither_flask_nor_cryptography(signed, expor
 def test_the_verifier_also_runs_as_a_plain_script_copied_anywhere(some_events, export_file, tmp_path):
     tools = tmp_path / "auditor-tools"
     tools.mkdir()
-    for name in ("verify.py", "chain.py"):
+    for name in ("verify.py", "chain.py", "verify_sequential.py", "verify_parallel.py"):
         (tools / name).write_bytes((ROOT / "sandbox" / "audit" / name).read_bytes())
     path = export_file("csv")
     ok = _run(["-I", str(tools / "verify.py"), str(path)], cwd=tmp_path)

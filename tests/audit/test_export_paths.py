@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from sandbox.audit import export
+from sandbox.audit import export, export_rows
 from sandbox.audit.filters import AuditFilter
 from sandbox.audit.record import SYSTEM, record
 from sandbox.audit.verify import main as verify
@@ -50,7 +50,7 @@ def test_a_lone_carriage_return_is_written_as_before(db, fmt):
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
 def test_the_batch_path_exports_verify_with_small_batches_and_filters(awkward_events, fmt, tmp_path,
                                                                        monkeypatch):
-    monkeypatch.setattr(export, "FAST_BATCH", 7)
+    monkeypatch.setattr(export_rows, "FAST_BATCH", 7)
     rows = export.EventRows(AuditFilter(), batch=7)
     text = "".join(export.chunks(fmt, rows))
     assert text == _reference_text(fmt)
@@ -64,8 +64,8 @@ def test_the_batch_path_exports_verify_with_small_batches_and_filters(awkward_ev
 
 
 def test_progress_follows_the_sequence_numbers(awkward_events, monkeypatch):
-    monkeypatch.setattr(export, "FAST_BATCH", 10)
-    monkeypatch.setattr(export, "BATCH", 10)
+    monkeypatch.setattr(export_rows, "FAST_BATCH", 10)
+    monkeypatch.setattr(export_rows, "BATCH", 10)
     steps = []
     count = export.export_to(io.StringIO(), "csv", AuditFilter(action="test.plain"), progress=steps.append)
     assert count == 30 and sum(steps) == max(export.iter_rows(AuditFilter()), key=lambda r: r[0])[0]
@@ -74,7 +74,7 @@ def test_progress_follows_the_sequence_numbers(awkward_events, monkeypatch):
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
 def test_an_export_stopped_midway_leaves_the_session_usable(awkward_events, fmt, db, monkeypatch):
     # The console's download may be cancelled: on PostgreSQL a helper thread may be fetching then.
-    monkeypatch.setattr(export, "FAST_BATCH", 7)
+    monkeypatch.setattr(export_rows, "FAST_BATCH", 7)
     stream = export.chunks(fmt, export.EventRows(AuditFilter(), batch=7))
     next(stream)
     next(stream)

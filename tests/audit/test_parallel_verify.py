@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from sandbox.audit import verify as verifier
+from sandbox.audit import verify_parallel
 from sandbox.audit.filters import AuditFilter
 from sandbox.audit.verify import main as verify
 
@@ -36,7 +37,7 @@ def _write(path, header, body):
 
 def _seams(path):
     """Byte offsets where a range other than the first starts."""
-    plan = verifier._plan(str(path), 2, 0)
+    plan = verify_parallel._plan(str(path), 2, 0)
     return [start for start, _ in plan[1][1:]] if plan else []
 
 
@@ -212,9 +213,9 @@ def test_a_range_ending_inside_a_quoted_cell_is_refused_and_the_file_still_verif
     start = raw.index(b"\n") + 1
     inside = raw.index(b"two\n", start) + 4  # just after a newline inside a quoted cell
     task = (str(path), "csv", start, inside, False, False, None)
-    assert verifier._scan_range(task) is None
+    assert verify_parallel._scan_range(task) is None
     task = (str(path), "csv", start, len(raw), True, False, None)
-    assert verifier._scan_range(task)["count"] == 6
+    assert verify_parallel._scan_range(task)["count"] == 6
 
 
 def test_checkpoints_work_in_ranges(signed, export_file, capsys):
@@ -241,7 +242,7 @@ def test_crlf_line_endings_and_blank_lines_are_read_as_before(events, export_fil
 def test_the_copied_script_verifies_in_worker_processes(events, export_file, tmp_path):
     tools = tmp_path / "auditor-tools"
     tools.mkdir()
-    for name in ("verify.py", "chain.py"):
+    for name in ("verify.py", "chain.py", "verify_sequential.py", "verify_parallel.py"):
         (tools / name).write_bytes((ROOT / "sandbox" / "audit" / name).read_bytes())
     for fmt in FORMATS:
         path = export_file(fmt)
