@@ -1,10 +1,14 @@
 """Auditors: search the audit log, export it (streamed), and see the chain's status. Read-only."""
+import io
+import zipfile
 from datetime import datetime, timezone
+from pathlib import Path
 
 from flask import Blueprint, Response, render_template, request, stream_with_context, url_for
 from flask_login import login_required
 from sqlalchemy import select
 
+from ..audit import chain as chain_module
 from ..audit.export import MEDIA_TYPES, chunks, iter_rows, record_export
 from ..audit.integrity import chain_head, latest_checkpoint
 from ..audit.labels import ACTION_LABELS, action_label
@@ -74,6 +78,32 @@ def export(fmt):
     return Response(body, content_type=MEDIA_TYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{filename}"',
                              "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"})
+
+
+# The offline verifier: standard library only, so an auditor runs it on any machine with Python 3.
+VERIFIER_FILES = ("chain.py", "verify.py", "verify_sequential.py", "verify_parallel.py")
+VERIFIER_README = """Offline verifier for Sandbox audit exports (Python 3.11 or newer, standard library only).
+
+    python verify.py EXPORT.csv                      # or EXPORT.jsonl: the whole chain from the first event
+    python verify.py EXPORT.jsonl --anchor HASH      # a contiguous slice: HASH is the event before its first
+    python verify.py EXPORT.csv --filtered           # a filtered export: each event's hash and the order
+    python verify.py EXPORT.jsonl --checkpoint CHECKPOINT.json --public-key HEX
+
+Exit status 0: the file verifies; 1: it does not (the message names the first bad sequence number).
+"""
+
+
+@bp.route("/verifier.zip")
+def verifier():
+    """The verifier's own files, zipped: auditors need not trust or install the application to check it."""
+    source = Path(chain_module.__file__).parent
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in VERIFIER_FILES:
+            archive.write(source / name, f"sandbox-audit-verifier/{name}")
+        archive.writestr("sandbox-audit-verifier/README.txt", VERIFIER_README)
+    return Response(buffer.getvalue(), content_type="application/zip",
+                    headers={"Content-Disposition": 'attachment; filename="sandbox-audit-verifier.zip"'})
 
 
 @bp.app_template_filter("audit_action")

@@ -3,6 +3,9 @@ download is itself on record before it starts."""
 import csv
 import io
 import json
+import subprocess
+import sys
+import zipfile
 
 import pytest
 
@@ -33,7 +36,7 @@ def file_history(db, make_user):
     return first, second
 
 
-@pytest.mark.parametrize("url", ["/audit/", "/audit/export.csv", "/audit/export.jsonl"])
+@pytest.mark.parametrize("url", ["/audit/", "/audit/export.csv", "/audit/export.jsonl", "/audit/verifier.zip"])
 @pytest.mark.parametrize("role", ["applicant", "secretariat", "admin", "reviewer"])
 def test_only_auditors_get_in(client, login_as, url, role):
     login_as(role)
@@ -140,3 +143,25 @@ def test_a_filtered_download_verifies_event_by_event(client, login_as, file_hist
     edited["ip"] = "10.0.0.1"
     path.write_text("\n".join([json.dumps(edited)] + lines[1:]) + "\n", encoding="utf-8")
     assert verify([str(path), "--filtered"]) == 1
+
+
+def test_the_offline_verifier_comes_from_the_console_and_checks_a_download_alone(client, login_as, file_history,
+                                                                                tmp_path):
+    """What an auditor does: download an export and the verifier, and run it on another computer (here: an
+    isolated Python in an empty folder, without this application)."""
+    login_as("auditor")
+    assert "/audit/verifier.zip" in client.get("/audit/").get_data(as_text=True)
+    export = tmp_path / "audit.jsonl"
+    export.write_bytes(client.get("/audit/export.jsonl").data)
+    with zipfile.ZipFile(io.BytesIO(client.get("/audit/verifier.zip").data)) as archive:
+        archive.extractall(tmp_path / "elsewhere")
+    tools = tmp_path / "elsewhere" / "sandbox-audit-verifier"
+    assert "python verify.py" in (tools / "README.txt").read_text()
+    ok = subprocess.run([sys.executable, "-I", str(tools / "verify.py"), str(export)], cwd=tmp_path,
+                        capture_output=True, text=True, timeout=60)
+    # The file's four events, the auditor's log-in and the download itself.
+    assert ok.returncode == 0 and "OK: 6 events verified" in ok.stdout
+    export.write_text(export.read_text().replace("kim.officer", "kim.0fficer", 1))
+    broken = subprocess.run([sys.executable, "-I", str(tools / "verify.py"), str(export)], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    assert broken.returncode == 1 and "the event was edited" in broken.stderr
