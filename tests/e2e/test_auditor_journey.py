@@ -3,6 +3,8 @@ offline with `python -m sandbox.audit.verify`; on a file page the auditor can re
 import re
 import subprocess
 import sys
+import zipfile
+from datetime import date, timedelta
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -52,6 +54,26 @@ def test_auditor_filters_downloads_and_verifies_the_log(page, log_in, tmp_path):
     # Both downloads are on record in the log itself.
     page.goto("/audit/?action=audit.exported")
     expect(page.locator("main table tbody tr")).to_have_count(3)
+
+
+def test_auditor_verifies_a_year_of_the_log_with_the_downloaded_verifier(page, log_in, tmp_path):
+    """A year of the log as CSV and JSON Lines, checked on "another computer": the verifier downloaded from
+    the console, unpacked in an empty folder, run by an isolated Python without this application."""
+    log_in("auditor@demo.kr")
+    page.goto("/audit/")
+    today = date.today()
+    page.locator("input[name=date_from]").fill((today - timedelta(days=365)).isoformat())
+    page.locator("input[name=date_to]").fill(today.isoformat())
+    page.locator("form[role=search] button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"date_from="))
+    year = [_download(page, f"a[href*='/audit/export.{fmt}']", tmp_path) for fmt in ("csv", "jsonl")]
+    with zipfile.ZipFile(_download(page, "a[href$='/audit/verifier.zip']", tmp_path)) as archive:
+        archive.extractall(tmp_path / "elsewhere")
+    verifier = tmp_path / "elsewhere" / "sandbox-audit-verifier" / "verify.py"
+    for exported in year:
+        result = subprocess.run([sys.executable, "-I", str(verifier), str(exported), "--filtered"],
+                                cwd=tmp_path / "elsewhere", capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0 and "events verified" in result.stdout, result.stderr
 
 
 def test_auditor_reads_a_file_but_sees_no_buttons_to_change_it(page, log_in):
