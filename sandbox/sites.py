@@ -10,7 +10,7 @@ from shapely.geometry import shape
 import shapely
 from shapely.validation import explain_validity
 
-from .workflow.states import ApplicationState
+from .models.applications import SITE_HOLDING_STATES
 
 # Seoul's bounding box (WGS84), generously rounded.
 SEOUL_BOUNDS = (126.76, 37.41, 127.19, 37.72)  # min lon, min lat, max lon, max lat
@@ -107,9 +107,7 @@ def area_m2(geojson):
     return round(to_metres(geom).area)
 
 
-# States whose sites are taken: approved files about to start and trials running or paused.
-CLASH_STATES = (ApplicationState.approved, ApplicationState.trial_active, ApplicationState.suspended,
-                ApplicationState.extension_review, ApplicationState.amendment_pending)
+CLASH_STATES = SITE_HOLDING_STATES
 
 
 def _clash_buffer_m():
