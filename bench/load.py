@@ -2,9 +2,11 @@
 loopback, each page driven by wrk (bounded: -d, -c, -t) with the session cookie of a demo user of
 the right role, against a bare Flask "hello" under the same gunicorn in the same run (the ceiling).
 
-Each page is measured twice: saturated (50 connections sending back to back, wrk's default: the
-throughput figure and the ratio to the ceiling) and as 50 people (each connection waits a random
-think time between its requests, `--think`, as a person reading the page does: the latency figure).
+Each page is measured twice: saturated (wrk, 50 connections sending back to back: the throughput
+figure and the ratio to the ceiling) and as 50 people (50 client threads, each pausing a random think
+time between its requests, `--think`, as a person reading a page does: the latency figure). wrk's own
+pacing (a Lua `delay`) is not used for the second: it opens the next connection before the pause, and
+an idle connection holds a sync worker until it speaks, which measures the client, not the app.
 
     .venv/bin/python bench/load.py                      # fresh database, 100,000 files (~8 min to build)
     .venv/bin/python bench/load.py --scale 5000         # quicker
@@ -13,12 +15,15 @@ Targets: p95 <= 150 ms per page with 50 concurrent users; requests/s >= 30% of t
 
 import argparse
 import os
+import random
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -33,11 +38,11 @@ from common import (
     flask,
     load_average,  # noqa: E402
     pg_url,
+    percentile,
     serving,
 )
 
-LUA = """{think}
-done = function(summary, latency, requests)
+LUA = """done = function(summary, latency, requests)
   io.write(string.format("RESULT %f %f %f %f %d %d\\n", summary.requests / (summary.duration / 1e6),
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
     summary.errors.status + summary.errors.timeout + summary.errors.connect, summary.requests))
@@ -70,11 +75,9 @@ def pages(env):
     ]
 
 
-def wrk(url, cookie, seconds, connections, threads=2, think=None):
-    """wrk's figures for one URL; `think` (low, high) ms makes each connection pause between requests."""
-    pause = f"delay = function() return math.random({think[0]}, {think[1]}) end" if think else ""
+def wrk(url, cookie, seconds, connections, threads=2):
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(LUA.replace("{think}", pause))
+        script.write(LUA)
     command = [
         "wrk",
         "-t",
@@ -107,6 +110,38 @@ def wrk(url, cookie, seconds, connections, threads=2, think=None):
     }
 
 
+def paced_people(url, cookie, seconds, count, think):
+    """`count` people, each pausing a random think time (low, high ms) before every request, for `seconds`."""
+    latencies, failures, lock = [], [0], threading.Lock()
+    deadline = time.monotonic() + seconds
+    headers = {"User-Agent": USER_AGENT, **({"Cookie": cookie} if cookie else {})}
+
+    def person(seed):
+        rng = random.Random(seed)
+        while True:
+            time.sleep(rng.uniform(*think) / 1000)
+            if time.monotonic() >= deadline:
+                return
+            started = time.perf_counter()
+            try:
+                with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as response:
+                    response.read()
+                    ok = response.status == 200
+            except OSError:
+                ok = False
+            with lock:
+                latencies.append((time.perf_counter() - started) * 1000)
+                failures[0] += not ok
+
+    people = [threading.Thread(target=person, args=(n,), daemon=True) for n in range(count)]
+    for one in people:
+        one.start()
+    for one in people:
+        one.join(seconds + 60)
+    return {"rps": len(latencies) / seconds, "p50": percentile(latencies, 50), "p95": percentile(latencies, 95),
+            "p99": percentile(latencies, 99), "errors": failures[0], "requests": len(latencies)}
+
+
 def check_page(server, cookie, path):
     client = Client(server.url, timeout=120)
     status, body, _ = client.request(path, headers={"Cookie": cookie} if cookie else {})
@@ -124,7 +159,7 @@ def measure_page(server, label, cookie, path, args, ceiling):
         return None
     wrk(server.url + path, cookie, 2, args.connections)  # warm-up
     r = wrk(server.url + path, cookie, args.duration, args.connections)
-    people = wrk(server.url + path, cookie, args.people_duration, args.connections, think=args.think)
+    people = paced_people(server.url + path, cookie, args.people_duration, args.connections, args.think)
     print(
         f"{label:34} {r['rps']:8.1f} {r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f} {r['errors']:6d} "
         f"{r['rps'] / ceiling['rps']:6.2f} {'ok' if r['rps'] >= 0.3 * ceiling['rps'] else 'MISS':4} | "
@@ -135,9 +170,15 @@ def measure_page(server, label, cookie, path, args, ceiling):
     return {**r, "people": people}
 
 
+def worker_options(args):
+    # Sync workers by default, as deployed behind a buffering proxy; --threads N tries gthread workers.
+    return ("--worker-class", "gthread", "--threads", str(args.threads)) if args.threads else ()
+
+
 def measure(env, args):
     hello_env = {**os.environ}
-    with serving(hello_env, app="hello_app:app", workers=2, cwd=ROOT / "bench") as hello:
+    gunicorn = dict(workers=args.workers, extra=worker_options(args))
+    with serving(hello_env, app="hello_app:app", cwd=ROOT / "bench", **gunicorn) as hello:
         wrk(hello.url + "/", None, 3, args.connections)  # warm-up
         ceiling = wrk(hello.url + "/", None, args.duration, args.connections)
     print(f"{'':34} {'saturated: ' + str(args.connections) + ' connections back to back':^58} | "
@@ -152,9 +193,11 @@ def measure(env, args):
     )
     results, cookies = [], {}
     for label, email, path in pages(env):
+        if args.only and not any(part in path for part in args.only):
+            continue
         # A fresh server per page: requests queued by a slow page must not slow the next one down.
         # Sessions are signed cookies, so a cookie from one server is valid on the next.
-        with serving(env, workers=2) as server:
+        with serving(env, **gunicorn) as server:
             if email and email not in cookies:
                 cookies[email] = Client(server.url, timeout=120).login(email).cookie_header()
             result = measure_page(server, label, cookies.get(email), path, args, ceiling)
@@ -172,6 +215,9 @@ def main():
     parser.add_argument("--uploads", help="UPLOAD_DIR (default: a temporary directory)")
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--only", nargs="*", metavar="PATH_PART", help="measure only pages whose path contains one")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--threads", type=int, default=0, help="threads per gthread worker (default 0: sync workers)")
     parser.add_argument("--people-duration", type=int, default=20, help="seconds of the paced run per page")
     parser.add_argument("--think", type=lambda v: tuple(int(x) for x in v.split("-")), default=(1000, 5000),
                         metavar="LOW-HIGH", help="a person's pause between requests, in ms (default 1000-5000)")
@@ -181,7 +227,8 @@ def main():
     name = args.database or f"bench_load_{os.getpid()}"
     uploads = Path(args.uploads or tempfile.mkdtemp(prefix="bench-load-")) / "uploads"
     env = app_env(pg_url(name), uploads)
-    print(f"nproc {os.cpu_count()}, load average {load_average():.2f}, database {name}, {args.scale:,} files")
+    print(f"nproc {os.cpu_count()}, load average {load_average():.2f}, database {name}, {args.scale:,} files; "
+          f"gunicorn -w {args.workers} " + " ".join(worker_options(args) or ("(sync workers)",)))
     try:
         if not args.reuse:
             createdb(name)
