@@ -31,7 +31,7 @@ def notifications_group():
 @click.option("--limit", default=200, show_default=True, help="most emails to send in this run")
 def send_command(limit):
     """Send queued notification emails now (retries follow their back-off)."""
-    from ..services.notifications import deliver_pending
+    from ..services.delivery import deliver_pending
     click.echo(deliver_pending(limit=limit).summary())
 
 

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from ..models import EmailStatus, Notification
-from ..services import notifications
+from ..services import delivery, notifications
 from ..services.letters import LANGUAGES
 from ..viewhelpers import load_or_404, me, require
 from .forms import ConfirmForm
@@ -61,7 +61,7 @@ def read_all():
 @bp.route("/admin/failures")
 def failures():
     require("notifications.admin")
-    return render_template("notices/failures.html", rows=notifications.delivery_failures(),
+    return render_template("notices/failures.html", rows=delivery.delivery_failures(),
                            form=ConfirmForm(),
                            statuses=EmailStatus, breadcrumbs=[(_("Email delivery failures"), None)])
 
@@ -72,7 +72,7 @@ def retry(notification_id):
     notification = load_or_404(Notification, notification_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    notifications.retry_delivery(me(), notification)
+    delivery.retry_delivery(me(), notification)
     flash(_("The email to %(email)s will be sent again on the next run.", email=notification.user.email),
           "success")
     return redirect(url_for(".failures"), code=303)

@@ -29,7 +29,8 @@ from ..labels import Role
 from ..models import Application, AuditEvent, Membership, Organisation, User, UserRole, Zone
 from .demo import DEMO_PASSWORD
 from .scale_io import write_copy, write_insert
-from .scale_rows import ZoneInfo, build_application
+from .scale_rows import build_application
+from .scale_zones import GeneratedZone
 
 BATCH = 1000
 APPS_PER_ORG = 5
@@ -302,7 +303,7 @@ def ensure_staff(n, password_hash, now):
 
 def load_zones():
     zones = db.session.scalars(select(Zone).order_by(Zone.id)).all()
-    return [ZoneInfo.of(zone) for zone in zones]
+    return [GeneratedZone.of(zone) for zone in zones]
 
 
 def _build_batch(first, last, context):

@@ -3,7 +3,6 @@ application and its draft, requested exemptions, documents, stage clocks, review
 committee votes and decision, trial, reports and incidents, and ~20 audit events. One builder per
 kind of row, so more can be added as the product grows."""
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from ..labels import Instrument, Role
@@ -18,47 +17,6 @@ from .scale_plans import DAYS, PLANS, REASONS, transition_data
 PDF = b"%%PDF-1.4\n%%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%% sandbox generated %s %d\n%%%%EOF\n"
 DOC_VARIANTS = 50
 MEETING_SIZE = 25
-
-
-@dataclass
-class ZoneInfo:
-    id: int
-    instruments: list
-    categories: list
-    exemptions: list  # [(id, code)]
-    area: object  # the zone's boundary as a prepared shapely geometry, or None
-
-    @classmethod
-    def of(cls, zone):
-        from shapely import prepare
-        from shapely.geometry import shape
-
-        area = shape(zone.boundary_geojson) if zone.boundary_geojson else None
-        if area is not None:
-            prepare(area)
-        return cls(
-            zone.id,
-            list(zone.instruments or []),
-            list(zone.categories or []),
-            sorted((e.id, e.code) for e in zone.exemption_types),
-            area,
-        )
-
-    def site(self, rng):
-        """A point inside the zone, spread over it as real trial sites are (so clash checks see
-        realistic neighbourhoods, not every file of a zone on one spot)."""
-        from shapely.geometry import Point
-
-        if self.area is None:
-            return None
-        west, south, east, north = self.area.bounds
-        for _ in range(100):
-            point = Point(rng.uniform(west, east), rng.uniform(south, north))
-            if self.area.contains(point):
-                break
-        else:
-            point = self.area.representative_point()
-        return {"type": "Point", "coordinates": [round(point.x, 6), round(point.y, 6)]}
 
 
 class Life:

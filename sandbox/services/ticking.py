@@ -19,7 +19,8 @@ from ..models import Application
 from ..workflow.machine import SYSTEM
 from ..workflow.states import ApplicationState as S
 from . import reminders
-from .notifications import deliver_pending, notify, users_with_role
+from .delivery import deliver_pending
+from .notifications import notify, users_with_role
 from .transaction import atomic
 
 TICK_LOCK_KEY = 0x5B_71C4  # any constant shared by every tick process

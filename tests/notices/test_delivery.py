@@ -4,7 +4,8 @@ from datetime import timedelta
 from sandbox.extensions import db
 from sandbox.labels import Role
 from sandbox.models import AuditEvent, EmailStatus
-from sandbox.services.notifications import deliver_pending, notify
+from sandbox.services.delivery import deliver_pending
+from sandbox.services.notifications import notify
 from sandbox.services.transaction import atomic
 
 from ..conftest import login
