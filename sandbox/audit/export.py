@@ -102,10 +102,7 @@ def _csv_batch_chunks(rows):
             (seq, occurred_at, actor_id, actor_name, actor_role, ip, action, subject_type, subject_id,
              application_id, zone_id, from_state, to_state, data, prev_hash, own_hash) = row
             quoted = cache.get(data) or forms(data)
-            if len(occurred_at) == 26:
-                time = f"{occurred_at[:10]}T{occurred_at[11:]}Z"
-            else:
-                time = iso_time(occurred_at)
+            time = iso_time(occurred_at)
             head = (f"{seq},{time},{'' if actor_id is None else actor_id},{actor_name},{actor_role},{ip},"
                     f"{action},{subject_type},{subject_id},{'' if application_id is None else application_id},"
                     f"{'' if zone_id is None else zone_id},{from_state},{to_state}")
@@ -209,8 +206,7 @@ def _jsonl_batch_chunks(rows):
             (seq, occurred_at, actor_id, actor_name, actor_role, ip, action, subject_type, subject_id,
              application_id, zone_id, from_state, to_state, data, prev_hash, own_hash) = row
             data_text = cache.get(data) or forms(data)
-            time = (f"{occurred_at[:10]}T{occurred_at[11:]}Z" if len(occurred_at) == 26
-                    else iso_time(occurred_at))
+            time = iso_time(occurred_at)
             try:  # UTF-8 bytes of the strings; deleting those JSON escapes leaves them as long if none
                 strings = join((action, actor_name, actor_role, from_state, own_hash, ip, time, prev_hash,
                                 subject_id, subject_type, to_state)).encode("utf-8")

@@ -11,6 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import AuditEvent, AuditHead
+from ..models.base import conflict_insert
 from .chain import GENESIS, event_hash, format_time
 
 SYSTEM = "system"
@@ -39,11 +40,7 @@ def _select_head_for_update(session):
 
 def _create_head(session):
     """The first writer ever creates the head row; concurrent first writers must not collide on it."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    session.execute(insert(AuditHead).values(id=1, seq=0, hash=GENESIS)
+    session.execute(conflict_insert(session)(AuditHead).values(id=1, seq=0, hash=GENESIS)
                     .on_conflict_do_nothing(index_elements=["id"]))
 
 
@@ -112,17 +109,9 @@ def record(action, subject=None, *, application=None, from_state=None, to_state=
     head.hash = digest
     session.flush()
     for table, rows, conflict in also:
-        session.execute(_dialect_insert(session)(table).values(rows)
+        session.execute(conflict_insert(session)(table).values(rows)
                         .on_conflict_do_nothing(index_elements=[conflict]))
     return event
-
-
-def _dialect_insert(session):
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
 
 
 def _insert_sql(table, columns, count, prefix, conflict=None):

@@ -5,6 +5,15 @@ import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 
 
+def conflict_insert(session):
+    """The dialect's INSERT construct (it has on_conflict_do_nothing) for the session's database."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
 def utcnow():
     return datetime.now(timezone.utc)
 

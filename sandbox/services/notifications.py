@@ -7,12 +7,13 @@ from datetime import datetime, timezone
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 
 from ..errors import PermissionDenied
 from ..extensions import db
 from ..labels import Role
 from ..models import AuditEvent, EmailStatus, Membership, Notification, User, UserRole
+from ..models.base import conflict_insert
 from ..workflow.states import ApplicationState as S
 from .transaction import atomic
 
@@ -35,17 +36,6 @@ def absolute_url(path):
     return current_app.config.get("BASE_URL", "").rstrip("/") + path if path else ""
 
 
-def _dialect_insert():
-    name = db.session.get_bind().dialect.name
-    if name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    elif name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    else:  # pragma: no cover - only the two supported databases
-        return insert
-    return dialect_insert
-
-
 def notify(users, kind, subject, body, link="", application=None, dedupe_key=None, audit_seq=None, now=None):
     """Queue one notice per distinct user in the caller's transaction; returns how many were new.
 
@@ -54,8 +44,8 @@ def notify(users, kind, subject, body, link="", application=None, dedupe_key=Non
     rows = notice_rows(users, kind, subject, body, link, application, dedupe_key, audit_seq, now)
     if not rows:
         return 0
-    stmt = _dialect_insert()(Notification.__table__).values(rows)
-    if dedupe_key and hasattr(stmt, "on_conflict_do_nothing"):
+    stmt = conflict_insert(db.session)(Notification.__table__).values(rows)
+    if dedupe_key:
         stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"])
     return db.session.execute(stmt).rowcount
 
@@ -188,8 +178,8 @@ def send_transition_notices(notices, application, event):
     rows = transition_notice_rows(notices, application, event)
     if not rows:
         return 0
-    stmt = _dialect_insert()(Notification.__table__).values(rows)
-    if event is not None and hasattr(stmt, "on_conflict_do_nothing"):
+    stmt = conflict_insert(db.session)(Notification.__table__).values(rows)
+    if event is not None:
         stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"])
     return db.session.execute(stmt).rowcount
 
