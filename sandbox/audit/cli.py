@@ -38,12 +38,16 @@ def audit_group():
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), required=True)
 @click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), required=True,
               help="file to write ('-' for standard output)")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="processes formatting a large export (default: one per CPU)")
 @_filter_options
-def export_command(fmt, out, date_from, date_to, **filters):
+def export_command(fmt, out, jobs, date_from, date_to, **filters):
     """Stream matching events to a file (every hashed field and the hash; verifiable offline)."""
     from ..extensions import db
     from ..models import AuditEvent
     from .export import export_to, record_export
+    from .verify_parallel import default_jobs
+    jobs = jobs or default_jobs()
     audit_filter = AuditFilter(date_from=date_from.date() if date_from else None,
                                date_to=date_to.date() if date_to else None, **filters)
     record_export(audit_filter, fmt, destination="cli:" + out)
@@ -53,9 +57,9 @@ def export_command(fmt, out, date_from, date_to, **filters):
         if show_bar:
             last_seq = db.session.scalar(select(func.max(AuditEvent.seq))) or 0
             with click.progressbar(length=last_seq, label="Exporting", file=sys.stderr) as bar:
-                count = export_to(stream, fmt, audit_filter, progress=bar.update)
+                count = export_to(stream, fmt, audit_filter, progress=bar.update, jobs=jobs)
         else:
-            count = export_to(stream, fmt, audit_filter)
+            count = export_to(stream, fmt, audit_filter, jobs=jobs)
     if out != "-":
         click.echo(f"{count} events written to {out}", err=True)
 

@@ -16,6 +16,7 @@ FAST_BATCH = 5000  # rows per keyset query on the batch path (a few MB: peak RSS
 _DATA = COLUMNS.index("data")
 _TIME = COLUMNS.index("occurred_at")
 _CANONICAL_CACHE_LIMIT = 50_000
+_END = object()
 _canonical_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 
 
@@ -58,46 +59,60 @@ class Canonicaliser(Memo):
         super().__init__(lambda text: _canonical_json(json.loads(text) if text else {}))
 
 
-def _raw_batches(filters, batch, session, after=None, columns=None, prefetch=False):
+def _raw_batches(filters, batch, session, columns=None, prefetch=None, spans=None):
     """Lists of raw DBAPI tuples (by default in COLUMNS order, time and data as stored text; `seq` first
-    in any case), oldest first, in keyset batches on `seq`. The DBAPI cursor's own tuples: no Row
-    objects, no result processing (none applies to these columns). `after(rows)` runs once the consumer
-    asks for the next batch.
+    in any case), oldest first: keyset batches of `batch` rows on `seq`, or with `spans` (ranges of
+    sequence numbers, (after, up to), each at most `batch` wide) one list per span, empty ones included.
+    The DBAPI cursor's own tuples: no Row objects, no result processing (none applies to these columns).
 
-    With `prefetch` (PostgreSQL: the server works while this process formats) the next batch is fetched
-    by one helper thread while the consumer works on this one; the connection is only ever used by that
-    thread meanwhile (see EventRows.reference), and it is left idle when the generator is closed."""
+    With a `prefetch` executor (PostgreSQL: the server works while this process formats) the next batch
+    is fetched by its one thread while the consumer works on this one; the connection is only ever used
+    by that thread meanwhile (see EventRows.reference), and it is left idle when the generator is closed."""
     connection = (session or db.session).connection()
-    base = filters.apply(select(*(columns or _columns()))).order_by(AuditEvent.seq).limit(batch)
+    ordered = filters.apply(select(*(columns or _columns()))).order_by(AuditEvent.seq)
 
-    def fetch(last_seq):
-        stmt = base if last_seq is None else base.where(AuditEvent.seq > last_seq)
+    def rows_of(stmt):
         result = connection.execute(stmt)  # Core, not ORM
         try:
             return result.cursor.fetchall() if result.cursor is not None else result.all()
         finally:
             result.close()
 
-    if prefetch is False:
-        last_seq = None
-        while True:
-            rows = fetch(last_seq)
-            if rows:
+    if spans is None:
+        limited = ordered.limit(batch)
+
+        def fetch(last_seq):
+            return rows_of(limited if last_seq is None else limited.where(AuditEvent.seq > last_seq))
+
+        def following(last_seq, rows):
+            return rows[-1][0] if len(rows) == batch else _END
+        key = None
+    else:
+        spans = list(spans)
+
+        def fetch(index):
+            after, up_to = spans[index]
+            return rows_of(ordered.where(AuditEvent.seq > after, AuditEvent.seq <= up_to))
+
+        def following(index, rows):
+            return index + 1 if index + 1 < len(spans) else _END
+        key = 0 if spans else _END
+
+    if prefetch is None:
+        while key is not _END:
+            rows = fetch(key)
+            key = following(key, rows)
+            if rows or spans is not None:
                 yield rows
-                if after is not None:
-                    after(rows)
-            if len(rows) < batch:
-                return
-            last_seq = rows[-1][0]
-    pending = prefetch.submit(fetch, None)
+        return
+    pending = prefetch.submit(fetch, key) if key is not _END else None
     try:
         while pending is not None:
             rows = pending.result()
-            pending = prefetch.submit(fetch, rows[-1][0]) if len(rows) == batch else None
-            if rows:
+            key = following(key, rows)
+            pending = prefetch.submit(fetch, key) if key is not _END else None
+            if rows or spans is not None:
                 yield rows
-                if after is not None:
-                    after(rows)
     finally:
         if pending is not None:
             concurrent.futures.wait([pending])
@@ -143,24 +158,23 @@ def _piece_columns(fmt):
 class EventRows:
     """Event rows (lists in COLUMNS order, time and data as canonical text), oldest first.
 
-    Iterating gives one row at a time; `csv_chunks` and `jsonl_chunks` take the batch path instead, which
-    writes the same bytes with less work per row. Nothing is read before iteration starts (the console
-    streams it inside the request context). `after_batch(rows)` hears of each batch once it is written."""
+    Iterating gives one row at a time; `export.batch_texts` takes the batch path instead, which writes
+    the same bytes with less work per row. Nothing is read before iteration starts (the console streams
+    it inside the request context). With `spans` (see _raw_batches) the batch path gives one batch per
+    span: how the export processes share an export out."""
 
-    after_batch = None
-
-    def __init__(self, filters, batch=BATCH, session=None):
-        self.filters, self.batch, self.session = filters, batch, session
+    def __init__(self, filters, batch=BATCH, session=None, spans=None):
+        self.filters, self.batch, self.session, self.spans = filters, batch, session, spans
 
     def __iter__(self):
         canonical = Canonicaliser()
-        for rows in _raw_batches(self.filters, self.batch, self.session):
+        for rows in _raw_batches(self.filters, self.batch, self.session, spans=self.spans):
             for row in rows:
                 yield reference_row(row, canonical)
 
     def batches(self):
         """Raw tuples in COLUMNS order (time and data as stored text)."""
-        return _raw_batches(self.filters, max(self.batch, FAST_BATCH), self.session, after=self.after_batch)
+        return _raw_batches(self.filters, max(self.batch, FAST_BATCH), self.session, spans=self.spans)
 
     def piece_batches(self, fmt):
         """(seq, head, data, tail) tuples, head and tail built by the database, the next batch fetched
@@ -172,8 +186,8 @@ class EventRows:
 
     def _prefetched(self, columns):
         with concurrent.futures.ThreadPoolExecutor(max_workers=1) as self._helper:
-            yield from _raw_batches(self.filters, max(self.batch, FAST_BATCH), self.session,
-                                    after=self.after_batch, columns=columns, prefetch=self._helper)
+            yield from _raw_batches(self.filters, max(self.batch, FAST_BATCH), self.session, columns=columns,
+                                    prefetch=self._helper, spans=self.spans)
 
     def reference(self, seqs):
         """Full rows by seq, read through the helper thread (after the fetch it may be running)."""

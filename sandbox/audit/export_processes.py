@@ -1,0 +1,156 @@
+"""Large exports formatted by several processes: what the command line (and the benchmark) uses, since
+formatting, not the database, is what an export waits for. The console streams from its own request
+instead: a web worker should not fork, nor take every core of a shared server for one download.
+
+The sequence numbers are cut into spans one batch wide and dealt out in turn: helper k formats spans
+k, k + jobs, k + 2·jobs, ... through the same batch code as a one-process export (so the bytes are the
+same) and, when the span before has been written, writes its span to the output file itself. The helpers
+share the file's descriptor, and so its offset, with this process, which only waits and reports progress.
+Nothing is copied between processes, and memory stays constant: a helper holds one span while it waits.
+
+The spans end at the last matching event when the export starts (its own audit.exported included), so
+an event recorded meanwhile is never half in. Helpers are forked before this process starts a thread,
+and each opens connections of its own (SQLAlchemy's recipe for fork: engine.dispose(close=False))."""
+import multiprocessing
+import os
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..extensions import db
+from ..models import AuditEvent
+from .export import CSV_HEADER, batch_texts
+from .export_rows import FAST_BATCH, EventRows
+
+PARALLEL_MIN_EVENTS = 100_000  # sequence numbers spanned; below this a helper costs more than it saves
+
+
+def export_in_processes(stream, fmt, filters, jobs, progress=None):
+    """export_to's work in `jobs` processes; the number of events written, or None (nothing written)
+    when one process is the way: a small export, a stream that is not a UTF-8 file, a database in this
+    process's memory, or a platform without fork."""
+    engine = db.engine
+    fd = _file_descriptor(stream)
+    if fd is None or not _can_fork(engine):
+        return None
+    spans = _spans(filters)
+    if not spans or spans[-1][1] - spans[0][0] < PARALLEL_MIN_EVENTS:
+        return None
+    jobs = min(jobs, len(spans))
+    if fmt == "csv":
+        stream.write(CSV_HEADER)
+    stream.flush()  # the helpers write after it, through the same open file (so the same file offset)
+    context = multiprocessing.get_context("fork")
+    order = _WritingOrder(context, jobs)
+    helpers, finished = [], False
+    try:
+        for turn in range(jobs):
+            helper = context.Process(target=_format_spans, args=(fd, order, turn, engine, fmt, filters, spans),
+                                     name=f"audit-export-{turn}", daemon=True)
+            helper.start()
+            helpers.append(helper)
+        reported_seq = 0
+        for written in order.progress(helpers, len(spans)):
+            if progress is not None and written:
+                up_to = spans[written - 1][1]
+                progress(up_to - reported_seq)
+                reported_seq = up_to
+        finished = True
+        return sum(order.events)
+    finally:
+        for helper in helpers:
+            if not finished:
+                helper.terminate()
+            helper.join()
+
+
+class _WritingOrder:
+    """Whose turn it is to write: the index of the next span, shared by the processes, with a condition
+    to wait on. ABORTED once a helper fails, so the others stop instead of waiting for it."""
+
+    ABORTED = -1
+
+    def __init__(self, context, jobs):
+        self.changed = context.Condition()
+        self.next_span = context.RawValue("q", 0)
+        self.events = context.RawArray("q", jobs)
+
+    def wait_for_turn(self, index):
+        with self.changed:
+            self.changed.wait_for(lambda: self.next_span.value in (index, self.ABORTED))
+            if self.next_span.value == self.ABORTED:
+                raise RuntimeError("another export process failed")
+
+    def passed_on(self, index):
+        with self.changed:
+            self.next_span.value = index + 1
+            self.changed.notify_all()
+
+    def abort(self):
+        with self.changed:
+            self.next_span.value = self.ABORTED
+            self.changed.notify_all()
+
+    def progress(self, helpers, spans):
+        """The number of spans written, each time it grows, until all are; raises if a helper failed."""
+        seen = 0
+        while seen < spans:
+            with self.changed:
+                self.changed.wait_for(lambda: self.next_span.value != seen, timeout=0.5)
+                now = self.next_span.value
+            failed = [helper for helper in helpers if helper.exitcode not in (None, 0)]
+            if now == self.ABORTED or failed:
+                self.abort()
+                codes = ", ".join(str(helper.exitcode) for helper in failed)
+                raise RuntimeError(f"an export process failed (exit code {codes or 'unknown'})")
+            if now != seen:
+                seen = now
+                yield seen
+
+
+def _file_descriptor(stream):
+    """The descriptor of a UTF-8 text file (helpers write bytes to it), or None."""
+    if (getattr(stream, "encoding", None) or "").lower().replace("-", "") != "utf8":
+        return None
+    try:
+        return stream.fileno()
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError and ValueError
+        return None
+
+
+def _can_fork(engine):
+    in_memory = engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")
+    return not in_memory and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _spans(filters):
+    """(after, up to) ranges of sequence numbers, FAST_BATCH wide, over the matching events."""
+    first, last = db.session.execute(
+        filters.apply(select(func.min(AuditEvent.seq), func.max(AuditEvent.seq)))).one()
+    if first is None:
+        return []
+    return [(after, min(after + FAST_BATCH, last)) for after in range(first - 1, last, FAST_BATCH)]
+
+
+def _format_spans(fd, order, turn, engine, fmt, filters, spans):
+    """A helper process: formats spans turn, turn + jobs, ... and writes each when its turn comes."""
+    engine.dispose(close=False)
+    jobs = len(order.events)
+    try:
+        with Session(engine) as session:
+            texts = batch_texts(fmt, EventRows(filters, session=session, spans=spans[turn::jobs]))
+            for index, (events, _, text) in zip(range(turn, len(spans), jobs), texts):
+                data = text.encode("utf-8")
+                order.wait_for_turn(index)
+                _write_all(fd, data)
+                order.events[turn] += events
+                order.passed_on(index)
+    except BaseException:
+        order.abort()
+        raise
+
+
+def _write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
