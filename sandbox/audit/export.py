@@ -44,14 +44,16 @@ def _csv_line(row, fallback):
 
 def _csv_writer_line():
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # csv.writer quotes a field holding any character of its line terminator: with "\r\n" a lone CR is
+    # quoted too (with "\n" it was not, and such a row did not read back). Lines still end in "\n".
+    writer = csv.writer(buffer, lineterminator="\r\n")
 
     def through_csv_module(row):
         writer.writerow(row)
         line = buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
-        return line
+        return line[:-2] + "\n"
     return through_csv_module
 
 

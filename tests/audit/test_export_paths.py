@@ -39,12 +39,17 @@ def test_the_batch_path_writes_the_reference_bytes(awkward_events, fmt):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
-def test_a_lone_carriage_return_is_written_as_before(db, fmt):
-    # Known limitation, unchanged: csv.writer does not quote a lone CR (lineterminator is LF), so such a
-    # CSV export does not read back. Here only: the batch path writes what the reference path writes.
+def test_a_lone_carriage_return_is_kept_and_reads_back(db, fmt, tmp_path):
     with atomic():
         record("test.cr", actor=SYSTEM, actor_label="carriage\rreturn", data={"r": "a\rb"})
-    assert "".join(export.chunks(fmt, export.iter_rows(AuditFilter()))) == _reference_text(fmt)
+    text = "".join(export.chunks(fmt, export.iter_rows(AuditFilter())))
+    assert text == _reference_text(fmt)
+    if fmt == "csv":
+        assert ',"carriage\rreturn",' in text  # quoted, so a reader does not take the CR for a line end
+    path = tmp_path / f"cr.{fmt}"
+    path.write_text(text, encoding="utf-8", newline="")
+    assert verify([str(path)]) == 0
+    assert verify([str(path), "--jobs", "2", "--parallel-min-bytes", "0"]) == 0
 
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
