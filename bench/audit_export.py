@@ -7,8 +7,9 @@ rate of a raw dump of the same table (`sqlite3 -csv`, or `psql \\copy` on Postgr
 
 Without --database-url a fresh SQLite file is made in a temporary directory. A given database must
 have an empty audit table (the benchmark fills it). Export and verification each run in a child
-process so the peak RSS (VmHWM) is theirs alone. Verification runs twice: with the default number of
-worker processes (one per CPU; the RSS shown is the parent's) and with --jobs 1."""
+process so the peak RSS (VmHWM) is theirs alone. Each runs twice: in one process (--jobs 1) and with
+the default number of processes (one per CPU; the RSS shown is the parent's, then the largest
+helper's). The SHA-256 of each export shows both ways wrote the same bytes."""
 import argparse
 import json
 import os
@@ -90,13 +91,17 @@ def build(n, batch=20_000):
     db.session.commit()
 
 
-def child_export(fmt, out):
+def child_export(fmt, out, jobs):
+    """As `flask audit export` does it: the app's export_to into a UTF-8 file."""
+    import resource
+
     from sandbox.audit.export import export_to
     from sandbox.audit.filters import AuditFilter
     started = time.perf_counter()
     with open(out, "w", newline="", encoding="utf-8") as stream:
-        count = export_to(stream, fmt, AuditFilter())
-    return {"count": count, "seconds": time.perf_counter() - started}
+        count = export_to(stream, fmt, AuditFilter(), jobs=jobs)
+    helpers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest helper's peak
+    return {"count": count, "seconds": time.perf_counter() - started, "jobs": jobs, "workers_mb": helpers_mb}
 
 
 def child_verify(path, jobs=None):
@@ -107,6 +112,15 @@ def child_verify(path, jobs=None):
     import resource
     workers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest worker's peak
     return {"report": report, "seconds": time.perf_counter() - started, "jobs": jobs, "workers_mb": workers_mb}
+
+
+def _sha256(path):
+    import hashlib
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def run_child(args, url):
@@ -147,13 +161,17 @@ def report(n, url, workdir):
     raw_tool, raw_seconds = raw_dump(url, workdir / "raw.csv")
     raw_rate = n / raw_seconds
     print(f"raw dump ({raw_tool}): {raw_rate:,.0f} events/s ({raw_seconds:.2f} s)")
+    from sandbox.audit.verify import default_jobs
     for fmt in ("csv", "jsonl"):
         out = workdir / f"export.{fmt}"
-        export = run_child(["export", fmt, str(out)], url)
-        rate = export["count"] / export["seconds"]
-        print(f"export {fmt}: {rate:,.0f} events/s ({export['seconds']:.2f} s), "
-              f"peak RSS {export['peak_rss_mb']:.0f} MB, {out.stat().st_size / 1e6:,.0f} MB")
-        print(f"export/raw = {rate / raw_rate:.2f}  ({fmt})")
+        for jobs in (1, default_jobs()) if default_jobs() > 1 else (1,):  # the default (one per CPU) last
+            export = run_child(["export", fmt, str(out), str(jobs)], url)
+            rate = export["count"] / export["seconds"]
+            print(f"export {fmt} (--jobs {jobs}): {rate:,.0f} events/s ({export['seconds']:.2f} s), "
+                  f"peak RSS {export['peak_rss_mb']:.0f} MB"
+                  + (f" (largest helper {export['workers_mb']:.0f} MB)" if export["workers_mb"] else "")
+                  + f", {out.stat().st_size / 1e6:,.0f} MB, sha256 {_sha256(out)[:16]}")
+            print(f"export/raw = {rate / raw_rate:.2f}  ({fmt}, --jobs {jobs})")
         for jobs in (None, 1):  # the default (one worker per CPU), then a single process
             verified = run_child(["verify", str(out)] + ([str(jobs)] if jobs else []), url)
             print(f"verify {fmt} (--jobs {verified['jobs']}): {n / verified['seconds']:,.0f} events/s "
@@ -194,7 +212,7 @@ def _child(args):
         result = child_verify(rest[0], int(rest[1]) if len(rest) > 1 else None)
     else:
         with make_app(args.database_url).app_context():
-            result = child_export(rest[0], rest[1])
+            result = child_export(rest[0], rest[1], int(rest[2]))
     result["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(result))
 
