@@ -1,7 +1,7 @@
 """`flask audit ...`: export, verify, checkpoint and keygen."""
 import json
+import os
 import sys
-from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -43,25 +43,36 @@ def audit_group():
 @_filter_options
 def export_command(fmt, out, jobs, date_from, date_to, **filters):
     """Stream matching events to a file (every hashed field and the hash; verifiable offline)."""
-    from ..extensions import db
-    from ..models import AuditEvent
-    from .export import export_to, record_export
+    from .export import record_export
     from .verify_parallel import default_jobs
     jobs = jobs or default_jobs()
     audit_filter = AuditFilter(date_from=date_from.date() if date_from else None,
                                date_to=date_to.date() if date_to else None, **filters)
     record_export(audit_filter, fmt, destination="cli:" + out)
-    handle = nullcontext(sys.stdout) if out == "-" else open(out, "w", newline="", encoding="utf-8")
-    show_bar = out != "-" and sys.stderr.isatty()
-    with handle as stream:
-        if show_bar:
-            last_seq = db.session.scalar(select(func.max(AuditEvent.seq))) or 0
-            with click.progressbar(length=last_seq, label="Exporting", file=sys.stderr) as bar:
-                count = export_to(stream, fmt, audit_filter, progress=bar.update, jobs=jobs)
-        else:
-            count = export_to(stream, fmt, audit_filter, jobs=jobs)
-    if out != "-":
-        click.echo(f"{count} events written to {out}", err=True)
+    if out == "-":
+        _export(sys.stdout, fmt, audit_filter, jobs, show_bar=False)
+        return
+    # Written beside the target and renamed when complete: an export stopped midway (Ctrl-C, a full disk)
+    # leaves no file that would pass for a shorter, valid log.
+    partial = Path(out).with_name(Path(out).name + ".part")
+    try:
+        with open(partial, "w", newline="", encoding="utf-8") as stream:
+            count = _export(stream, fmt, audit_filter, jobs, show_bar=sys.stderr.isatty())
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
+    click.echo(f"{count} events written to {out}", err=True)
+
+
+def _export(stream, fmt, audit_filter, jobs, show_bar):
+    from ..extensions import db
+    from ..models import AuditEvent
+    from .export import export_to
+    if not show_bar:
+        return export_to(stream, fmt, audit_filter, jobs=jobs)
+    last_seq = db.session.scalar(select(func.max(AuditEvent.seq))) or 0
+    with click.progressbar(length=last_seq, label="Exporting", file=sys.stderr) as bar:
+        return export_to(stream, fmt, audit_filter, progress=bar.update, jobs=jobs)
 
 
 @audit_group.command("verify")

@@ -13,6 +13,7 @@ an event recorded meanwhile is never half in. Helpers are forked before this pro
 and each opens connections of its own (SQLAlchemy's recipe for fork: engine.dispose(close=False))."""
 import multiprocessing
 import os
+import signal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -23,6 +24,7 @@ from .export import CSV_HEADER, batch_texts
 from .export_rows import FAST_BATCH, EventRows
 
 PARALLEL_MIN_EVENTS = 100_000  # sequence numbers spanned; below this a helper costs more than it saves
+_KEPT_FROM_PARENT = []
 
 
 def export_in_processes(stream, fmt, filters, jobs, progress=None):
@@ -134,6 +136,10 @@ def _spans(filters):
 
 def _format_spans(fd, order, turn, engine, fmt, filters, spans):
     """A helper process: formats spans turn, turn + jobs, ... and writes each when its turn comes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent ends the helpers
+    # The parent's pool stays referenced until os._exit ends this process: were it collected here, its
+    # SQLite connections would be closed by a process that never opened them.
+    _KEPT_FROM_PARENT.append(engine.pool)
     engine.dispose(close=False)
     jobs = len(order.events)
     try:
