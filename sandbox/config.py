@@ -91,7 +91,8 @@ def apply_derived(app):
             **options, "connect_args": {"connect_timeout": 5, **options.get("connect_args", {})},
         }
     if uri.startswith("sqlite://") and uri != "sqlite://":
-        # WAL lets readers go on while one writer commits; the busy timeout queues writers.
+        # SQLite allows one writer at a time: the busy timeout makes the others wait their turn instead of
+        # failing with 'database is locked'. (Rollback journal, SQLite's default; WAL is not switched on.)
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
             "connect_args": {"timeout": 30},
