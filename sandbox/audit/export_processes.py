@@ -2,11 +2,11 @@
 formatting, not the database, is what an export waits for. The console streams from its own request
 instead: a web worker should not fork, nor take every core of a shared server for one download.
 
-The sequence numbers are cut into spans one batch wide and dealt out in turn: helper k formats spans
-k, k + jobs, k + 2·jobs, ... through the same batch code as a one-process export (so the bytes are the
-same) and, when the span before has been written, writes its span to the output file itself. The helpers
-share the file's descriptor, and so its offset, with this process, which only waits and reports progress.
-Nothing is copied between processes, and memory stays constant: a helper holds one span while it waits.
+The sequence numbers are cut into spans one batch wide and dealt out in turn: process k (this one is
+0, the others are forked helpers) formats spans k, k + jobs, k + 2·jobs, ... through the same batch code
+as a one-process export (so the bytes are the same) and, once the span before has been written, writes
+its span to the output file itself: all share the file's descriptor, and so its offset. Nothing is
+copied between processes, and memory stays constant: each holds one span while it waits for its turn.
 
 The spans end at the last matching event when the export starts (its own audit.exported included), so
 an event recorded meanwhile is never half in. Helpers are forked before this process starts a thread,
@@ -46,17 +46,15 @@ def export_in_processes(stream, fmt, filters, jobs, progress=None):
     order = _WritingOrder(context, jobs)
     helpers, finished = [], False
     try:
-        for turn in range(jobs):
-            helper = context.Process(target=_format_spans, args=(fd, order, turn, engine, fmt, filters, spans),
+        for turn in range(1, jobs):  # forked before this process starts a thread (PostgreSQL's prefetch)
+            helper = context.Process(target=_helper, args=(fd, order, turn, engine, fmt, filters, spans),
                                      name=f"audit-export-{turn}", daemon=True)
             helper.start()
             helpers.append(helper)
-        reported_seq = 0
-        for written in order.progress(helpers, len(spans)):
-            if progress is not None and written:
-                up_to = spans[written - 1][1]
-                progress(up_to - reported_seq)
-                reported_seq = up_to
+        reported = _Progress(progress, spans)
+        watch = _Watch(order, helpers, reported)
+        _format_and_write(fd, order, 0, fmt, EventRows(filters, spans=spans[0::jobs]), len(spans), watch)
+        watch.wait_for_turn(len(spans))  # every span written
         finished = True
         return sum(order.events)
     finally:
@@ -66,9 +64,21 @@ def export_in_processes(stream, fmt, filters, jobs, progress=None):
             helper.join()
 
 
+def _format_and_write(fd, order, turn, fmt, rows, spans, waiting):
+    """Spans turn, turn + jobs, ... (the spans of `rows`): each formatted, then written when its turn
+    comes (`waiting.wait_for_turn`)."""
+    jobs = len(order.events)
+    for index, (events, _, text) in zip(range(turn, spans, jobs), batch_texts(fmt, rows)):
+        data = text.encode("utf-8")
+        waiting.wait_for_turn(index)
+        _write_all(fd, data)
+        order.events[turn] += events
+        order.passed_on(index)
+
+
 class _WritingOrder:
     """Whose turn it is to write: the index of the next span, shared by the processes, with a condition
-    to wait on. ABORTED once a helper fails, so the others stop instead of waiting for it."""
+    to wait on. ABORTED once a process fails, so the others stop instead of waiting for it."""
 
     ABORTED = -1
 
@@ -93,21 +103,43 @@ class _WritingOrder:
             self.next_span.value = self.ABORTED
             self.changed.notify_all()
 
-    def progress(self, helpers, spans):
-        """The number of spans written, each time it grows, until all are; raises if a helper failed."""
-        seen = 0
-        while seen < spans:
-            with self.changed:
-                self.changed.wait_for(lambda: self.next_span.value != seen, timeout=0.5)
-                now = self.next_span.value
-            failed = [helper for helper in helpers if helper.exitcode not in (None, 0)]
-            if now == self.ABORTED or failed:
-                self.abort()
-                codes = ", ".join(str(helper.exitcode) for helper in failed)
-                raise RuntimeError(f"an export process failed (exit code {codes or 'unknown'})")
-            if now != seen:
-                seen = now
-                yield seen
+
+class _Watch:
+    """The parent's way of waiting for its turn: it also moves the progress on as the others write, and
+    notices a helper that died without a word (killed), which would otherwise keep everyone waiting."""
+
+    def __init__(self, order, helpers, reported):
+        self.order, self.helpers, self.reported = order, helpers, reported
+
+    def wait_for_turn(self, index):
+        order = self.order
+        while True:
+            with order.changed:
+                now = order.next_span.value
+                if now not in (index, order.ABORTED):
+                    order.changed.wait(timeout=0.5)
+                    now = order.next_span.value
+            failed = [helper.exitcode for helper in self.helpers if helper.exitcode not in (None, 0)]
+            if now == order.ABORTED or failed:
+                order.abort()
+                raise RuntimeError("an export process failed" + (f" (exit code {failed[0]})" if failed else ""))
+            self.reported(now)
+            if now == index:
+                return
+
+
+class _Progress:
+    """Calls progress(n) with the sequence numbers covered since the last call, given spans written."""
+
+    def __init__(self, progress, spans):
+        self.progress, self.spans, self.seq = progress, spans, 0
+
+    def __call__(self, written):
+        if self.progress is not None and written:
+            up_to = self.spans[written - 1][1]
+            if up_to > self.seq:
+                self.progress(up_to - self.seq)
+                self.seq = up_to
 
 
 def _file_descriptor(stream):
@@ -134,23 +166,17 @@ def _spans(filters):
     return [(after, min(after + FAST_BATCH, last)) for after in range(first - 1, last, FAST_BATCH)]
 
 
-def _format_spans(fd, order, turn, engine, fmt, filters, spans):
-    """A helper process: formats spans turn, turn + jobs, ... and writes each when its turn comes."""
+def _helper(fd, order, turn, engine, fmt, filters, spans):
+    """A forked helper: its share of the spans, through connections of its own."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent ends the helpers
     # The parent's pool stays referenced until os._exit ends this process: were it collected here, its
     # SQLite connections would be closed by a process that never opened them.
     _KEPT_FROM_PARENT.append(engine.pool)
     engine.dispose(close=False)
-    jobs = len(order.events)
     try:
         with Session(engine) as session:
-            texts = batch_texts(fmt, EventRows(filters, session=session, spans=spans[turn::jobs]))
-            for index, (events, _, text) in zip(range(turn, len(spans), jobs), texts):
-                data = text.encode("utf-8")
-                order.wait_for_turn(index)
-                _write_all(fd, data)
-                order.events[turn] += events
-                order.passed_on(index)
+            rows = EventRows(filters, session=session, spans=spans[turn::len(order.events)])
+            _format_and_write(fd, order, turn, fmt, rows, len(spans), order)
     except BaseException:
         order.abort()
         raise

@@ -2,6 +2,9 @@
 bytes of a one-process export, in order, report their progress, and fail loudly, never hanging, when a
 helper fails. Spans are made tiny here so that a few dozen events give many turns."""
 import io
+import multiprocessing
+import os
+import signal
 import json
 
 import pytest
@@ -123,3 +126,31 @@ def test_the_command_line_exports_in_processes_and_includes_its_own_event(shared
     assert f"{total} events written" in result.output
     assert verify([str(out)]) == 0
     assert json.loads(out.read_text(encoding="utf-8").splitlines()[-1])["action"] == "audit.exported"
+
+
+def test_this_process_failing_ends_the_helpers(shared_db, tmp_path, monkeypatch):
+    real_batch_texts = export_processes.batch_texts
+
+    def failing_here(fmt, rows):
+        for number, told in enumerate(real_batch_texts(fmt, rows)):
+            if number == 1 and rows.spans[0][0] == 0:  # this process (it takes the first span), second span
+                raise OSError("disk on fire")
+            yield told
+    monkeypatch.setattr(export_processes, "batch_texts", failing_here)
+    with pytest.raises(OSError, match="disk on fire"):
+        _in_processes(tmp_path / "broken.csv", "csv", AuditFilter(), 2)
+    assert multiprocessing.active_children() == []
+
+
+def test_a_helper_killed_outright_is_noticed_not_waited_for(shared_db, tmp_path, monkeypatch):
+    real_batch_texts = export_processes.batch_texts
+
+    def killed_in_a_helper(fmt, rows):
+        for number, told in enumerate(real_batch_texts(fmt, rows)):
+            if number == 1 and rows.spans[0][0] > 0:
+                os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer would
+            yield told
+    monkeypatch.setattr(export_processes, "batch_texts", killed_in_a_helper)
+    with pytest.raises(RuntimeError, match=r"exit code -9"):
+        _in_processes(tmp_path / "killed.csv", "csv", AuditFilter(), 2)
+    assert multiprocessing.active_children() == []
