@@ -9,7 +9,8 @@ Without --database-url a fresh SQLite file is made in a temporary directory. A g
 have an empty audit table (the benchmark fills it). Export and verification each run in a child
 process so the peak RSS (VmHWM) is theirs alone. Each runs twice: in one process (--jobs 1) and with
 the default number of processes (one per CPU; the RSS shown is the parent's, then the largest
-helper's). The SHA-256 of each export shows both ways wrote the same bytes."""
+helper's, then the peak PSS of all of them together, sampled every 0.1 s). The SHA-256 of each export
+shows both ways wrote the same bytes."""
 import argparse
 import json
 import os
@@ -124,9 +125,44 @@ def _sha256(path):
 
 
 def run_child(args, url):
+    """Run one measurement in a child process; while it runs, sample the proportional set size (PSS) of
+    the child and its own children every 0.1 s: what they hold together, shared pages counted once."""
     command = [sys.executable, __file__, "--database-url", url, "--child", *args]
-    result = subprocess.run(command, capture_output=True, text=True, check=True)
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen(command, stdout=out, stderr=err, text=True)
+        peak_pss = 0
+        while child.poll() is None:
+            peak_pss = max(peak_pss, sum(_pss_kb(pid) for pid in _process_tree(child.pid)))
+            time.sleep(0.1)
+        out.seek(0)
+        err.seek(0)
+        if child.returncode:
+            sys.exit(f"{' '.join(args)} failed:\n{err.read()}")
+        result = json.loads(out.read().strip().splitlines()[-1])
+    result["peak_pss_mb"] = peak_pss / 1024
+    return result
+
+
+def _process_tree(pid):
+    pids = [pid]
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            for child in children.read().split():
+                pids += _process_tree(int(child))
+    except OSError:
+        pass
+    return pids
+
+
+def _pss_kb(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def raw_dump(url, out):
@@ -169,7 +205,8 @@ def report(n, url, workdir):
             rate = export["count"] / export["seconds"]
             print(f"export {fmt} (--jobs {jobs}): {rate:,.0f} events/s ({export['seconds']:.2f} s), "
                   f"peak RSS {export['peak_rss_mb']:.0f} MB"
-                  + (f" (largest helper {export['workers_mb']:.0f} MB)" if export["workers_mb"] else "")
+                  + (f" (largest helper {export['workers_mb']:.0f} MB, PSS of both "
+                     f"{export['peak_pss_mb']:.0f} MB)" if export["workers_mb"] else "")
                   + f", {out.stat().st_size / 1e6:,.0f} MB, sha256 {_sha256(out)[:16]}")
             print(f"export/raw = {rate / raw_rate:.2f}  ({fmt}, --jobs {jobs})")
         for jobs in (None, 1):  # the default (one worker per CPU), then a single process
