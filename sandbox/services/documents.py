@@ -61,10 +61,20 @@ def _save_stream(stream):
                 digest.update(chunk)
                 size += len(chunk)
                 tmp.write(chunk)
+            tmp.flush()
+            os.fsync(tmp.fileno())  # on disk before a row can refer to it (a power cut, not only a crash)
         return tmp.name, digest.hexdigest(), size
     except BaseException:
         os.unlink(tmp.name)
         raise
+
+
+def _fsync_directory(path):
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def upload_document(user, application, file_storage, kind):
@@ -82,6 +92,7 @@ def upload_document(user, application, file_storage, kind):
     target = path_for(sha256)
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(tmp_name, target)
+    _fsync_directory(target.parent)  # the rename too, before the row that names the file commits
     name = os.path.basename(file_storage.filename or "document")[:255] or "document"
     with atomic():
         document = Document(application=application, kind=kind, original_name=name, sha256=sha256, size=size,
