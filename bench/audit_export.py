@@ -117,11 +117,8 @@ def child_verify(path, jobs=None):
 
 def _sha256(path):
     import hashlib
-    digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def run_child(args, url):

@@ -109,11 +109,8 @@ def _check_in_app(out_path):
                 if not path.exists():
                     hashed[sha] = (None, None)
                 else:
-                    digest = hashlib.sha256()
                     with open(path, "rb") as handle:
-                        while chunk := handle.read(1 << 20):
-                            digest.update(chunk)
-                    hashed[sha] = (digest.hexdigest(), path.stat().st_size)
+                        hashed[sha] = (hashlib.file_digest(handle, "sha256").hexdigest(), path.stat().st_size)
             disk_sha, disk_size = hashed[sha]
             files.append({"id": doc_id, "application_id": app_id, "sha256": sha, "size": size, "kind": str(kind),
                           "name": name, "disk_sha256": disk_sha, "disk_size": disk_size,

@@ -123,11 +123,17 @@ def _csv_piece_chunk(batch, rows, forms, through_csv_module):
                 continue
         odd.append((len(lines), seq))
         append(None)
+    _write_refused_rows(lines, odd, rows, forms, lambda row: _csv_line(row, through_csv_module))
+    return "".join(lines)
+
+
+def _write_refused_rows(lines, odd, rows, forms, reference_line):
+    """The piece writers' rows that failed their test ((index in lines, seq) in `odd`): read again in
+    full and written by the reference code into their places."""
     if odd:
         full = rows.reference([seq for _, seq in odd])
         for index, seq in odd:
-            lines[index] = _csv_line(reference_row(full[seq], forms.canonical), through_csv_module)
-    return "".join(lines)
+            lines[index] = reference_line(reference_row(full[seq], forms.canonical))
 
 
 def _jsonl_piece_chunk(batch, rows, forms):
@@ -146,11 +152,7 @@ def _jsonl_piece_chunk(batch, rows, forms):
                 continue
         odd.append((len(lines), seq))
         append(None)
-    if odd:
-        full = rows.reference([seq for _, seq in odd])
-        for index, seq in odd:
-            row = reference_row(full[seq], forms.canonical)
-            lines[index] = canonical_line(row, row[_DATA])
+    _write_refused_rows(lines, odd, rows, forms, lambda row: canonical_line(row, row[_DATA]))
     append("")
     return "\n".join(lines)
 
