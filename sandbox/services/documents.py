@@ -2,8 +2,10 @@
 every upload and every download audited in the same transaction."""
 import hashlib
 import os
+import re
 import tempfile
 import time
+import unicodedata
 from pathlib import Path
 
 import filetype
@@ -18,6 +20,12 @@ from ..models import Document
 from .transaction import atomic
 
 ALLOWED_TYPES = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp"}
+# The extensions a name may keep for each type; the first is the one given when the name has another.
+EXTENSIONS = {"application/pdf": (".pdf",), "image/png": (".png",), "image/jpeg": (".jpg", ".jpeg"),
+              "image/webp": (".webp",)}
+MAX_NAME_CHARS = 255  # documents.original_name
+MAX_NAME_BYTES = 255  # one name on most file systems, where the browser saves the download
+_EXTENSION_LIKE = re.compile(r"\.[A-Za-z0-9]{1,5}$")
 CHUNK = 1024 * 1024
 TEMP_PREFIX = ".upload-"
 # A temp file untouched for this long belongs to an upload whose process died (kill -9, crash, power
@@ -33,6 +41,31 @@ def _store_dir():
 
 def path_for(sha256):
     return _store_dir() / sha256[:2] / sha256
+
+
+def stored_name(raw, media_type):
+    """The name a document is stored and served under: the browser's name without folders or control and
+    format characters (an RTL override could disguise the extension), its extension replaced by the one
+    its content calls for, cut to fit the column and a file system's name limit with the extension kept."""
+    name = "".join(ch for ch in unicodedata.normalize("NFC", raw or "")
+                   if not unicodedata.category(ch).startswith("C"))
+    name = re.split(r"[\\/]", name)[-1].strip()
+    allowed = EXTENSIONS.get(media_type, (".bin",))
+    found = _EXTENSION_LIKE.search(name)
+    stem, extension = (name[:found.start()], found.group()) if found else (name, "")
+    if extension.lower() not in allowed:
+        extension = allowed[0]
+    stem = stem[:MAX_NAME_CHARS - len(extension)]
+    # Cut the UTF-8 at the byte budget and drop a character split by the cut (NFC keeps Korean
+    # syllables whole, one code point each).
+    budget = MAX_NAME_BYTES - len(extension.encode("utf-8"))
+    stem = stem.encode("utf-8")[:budget].decode("utf-8", "ignore").rstrip()
+    return (stem or "document") + extension
+
+
+def download_name(document):
+    """Rows stored before names followed the content are served under the safe name too."""
+    return stored_name(document.original_name, document.media_type)
 
 
 def remove_stale_temp_files(directory, now=None):
@@ -93,7 +126,7 @@ def upload_document(user, application, file_storage, kind):
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(tmp_name, target)
     _fsync_directory(target.parent)  # the rename too, before the row that names the file commits
-    name = os.path.basename(file_storage.filename or "document")[:255] or "document"
+    name = stored_name(file_storage.filename, media_type)
     with atomic():
         document = Document(application=application, kind=kind, original_name=name, sha256=sha256, size=size,
                             media_type=media_type, uploaded_by=user)
