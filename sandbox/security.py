@@ -1,4 +1,5 @@
 """Security headers on every response, and the login manager's wiring."""
+from flask import g, request, session
 from flask_babel import lazy_gettext as _l
 
 from .extensions import db, login_manager
@@ -31,7 +32,23 @@ def init_security(app):
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
         if app.config.get("HTTPS"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if _private(response):
+            # Replaces send_file's "no-cache": that still lets the browser and proxies keep a copy on disk.
+            headers["Cache-Control"] = "no-store"
         return response
+
+
+def _private(response):
+    """Whether no cache may keep this response: every download, and everything a logged-in user is shown
+    but the static files (the same for everyone)."""
+    if request.endpoint == "static":
+        return False
+    if response.headers.get("Content-Disposition", "").startswith("attachment"):
+        return True
+    user = g.get("_login_user")  # loaded by this request already; asking the database again could fail
+    if user is not None:
+        return bool(user.is_authenticated)
+    return "_user_id" in session
 
 
 def content_security_policy(app, inline_styles=False):
