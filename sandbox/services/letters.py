@@ -28,6 +28,9 @@ LETTER_KINDS = {
 }
 FONT = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf"
 BOLD_FONT = "/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf"
+# Screen readers read the catalog's /Lang and the title (PDF/UA, WCAG PDF16 and PDF18) in the letter's language.
+PDF_LANGUAGE = {"ko": "ko-KR", "en": "en"}
+LETTER_AUTHOR = {"ko": "규제샌드박스 사무국", "en": "Regulatory sandbox secretariat"}
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,9 @@ def letter_pdf(application, event, letter):
 
     buffer = BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=25 * mm, rightMargin=25 * mm, topMargin=25 * mm,
-                            bottomMargin=22 * mm, title=letter.title, author="Sandbox")
+                            bottomMargin=22 * mm, title=letter.title, author=LETTER_AUTHOR[letter.lang],
+                            subject=f"{application.reference or application.id} · {application.display_title}",
+                            lang=PDF_LANGUAGE[letter.lang], displayDocTitle=True)
     story = [Paragraph(escape(letter.title), title_style), Spacer(1, 4)]
     story += _paragraphs(letter.body, body_style)
     doc.build(story, onFirstPage=draw_footer, onLaterPages=draw_footer)
