@@ -7,6 +7,11 @@ from sqlalchemy import func
 from ..models import AuditEvent
 
 _LIKE_ESCAPE = "\\"
+# The dates a filter may name: far wider than any event's, and narrow enough that a day's arithmetic
+# (date_to + 1 day) and every database's timestamp hold them.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
+MAX_ID = 2**31 - 1  # the id columns are 32-bit integers
 
 
 def _escape_like(text):
@@ -39,7 +44,7 @@ class AuditFilter:
         e = AuditEvent
         if self.date_from:
             yield e.occurred_at >= _day_start(self.date_from)
-        if self.date_to:
+        if self.date_to and self.date_to < date.max:  # the CLI takes any date; date.max bounds nothing
             yield e.occurred_at < _day_start(self.date_to + timedelta(days=1))
         if self.actor:
             pattern = f"%{_escape_like(self.actor.lower())}%"

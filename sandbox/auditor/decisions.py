@@ -8,6 +8,7 @@ from ..models import Zone
 from ..models.committee import DecisionOutcome
 from ..services import decision_log
 from ..viewhelpers import me, require
+from .forms import DecisionLogFilterForm
 from .views import bp
 
 
@@ -16,19 +17,34 @@ def _export_urls(filters):
     return {"csv": url_for(".decisions_csv", **args), "jsonl": url_for(".decisions_jsonl", **args)}
 
 
+def _filter_form():
+    zones = db.session.scalars(select(Zone).order_by(Zone.code)).all()
+    form = DecisionLogFilterForm(request.args, zones=zones)
+    return form, form.validate(), zones
+
+
+def _page(form, valid, zones):
+    filters = form.to_filters()
+    return render_template("auditor/decisions.html", rows=decision_log.page(filters) if valid else [],
+                           form=form, filters=filters, zones=zones, instruments=Instrument,
+                           outcomes=DecisionOutcome, urls=_export_urls(filters) if valid else None,
+                           vote_label=decision_log.vote_label), (200 if valid else 422)
+
+
 @bp.route("/decisions")
 def decisions():
     require("decision_log.export")
-    filters = decision_log.parse_filters(request.args)
-    zones = db.session.scalars(select(Zone).order_by(Zone.code)).all()
-    return render_template("auditor/decisions.html", rows=decision_log.page(filters), filters=filters, zones=zones,
-                           instruments=Instrument, outcomes=DecisionOutcome, urls=_export_urls(filters),
-                           vote_label=decision_log.vote_label)
+    return _page(*_filter_form())
 
 
 def _stream(fmt, generator, mimetype, extension):
     require("decision_log.export")
-    filters = decision_log.parse_filters(request.args)
+    form, valid, zones = _filter_form()
+    if not valid:
+        # Every filter is checked before the first byte: a refused export is the page with its errors,
+        # never a 200 that breaks off mid-stream.
+        return _page(form, valid, zones)
+    filters = form.to_filters()
     decision_log.record_export(me(), fmt, filters)
     return Response(stream_with_context(generator(filters)), mimetype=mimetype,
                     headers={"Content-Disposition": f"attachment; filename=decision-log.{extension}"})

@@ -4,20 +4,28 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
-from ..audit.filters import AuditFilter
-from ..labels import options
+from ..audit.filters import EARLIEST_DATE, LATEST_DATE, MAX_ID, AuditFilter
+from ..labels import Instrument, options
+from ..models.committee import DecisionOutcome
 from ..workflow.states import ApplicationState
+
+
+def date_within_bounds(form, field):
+    """A date the filters can use: checked before a query (or a streamed export) starts."""
+    if field.data and not EARLIEST_DATE <= field.data <= LATEST_DATE:
+        raise ValidationError(_l("Enter a date between %(first)s and %(last)s.", first=EARLIEST_DATE.isoformat(),
+                                 last=LATEST_DATE.isoformat()))
 
 
 class AuditSearchForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
-    date_from = DateField(_l("From (UTC date)"), validators=[Optional()])
-    date_to = DateField(_l("To (UTC date)"), validators=[Optional()])
+    date_from = DateField(_l("From (UTC date)"), validators=[Optional(), date_within_bounds])
+    date_to = DateField(_l("To (UTC date)"), validators=[Optional(), date_within_bounds])
     actor = StringField(_l("Actor (e-mail contains)"), validators=[Optional()])
     action = StringField(_l("Action (exact, or a prefix ending in '.')"), validators=[Optional()])
-    application = IntegerField(_l("Application number"), validators=[Optional(), NumberRange(min=1)])
+    application = IntegerField(_l("Application number"), validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
     zone = SelectField(_l("Zone"), coerce=str, validators=[Optional()])
     state = SelectField(_l("Moved to state"), validators=[Optional()])
 
@@ -37,3 +45,35 @@ class AuditSearchForm(FlaskForm):
                            application_id=self.application.data,
                            zone_id=int(self.zone.data) if self.zone.data else None,
                            state=self.state.data or "")
+
+
+class DecisionLogFilterForm(FlaskForm):
+    """The decision log's filters, from the query string; the exports stream only once they are valid."""
+
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    since = DateField(_l("From"), validators=[Optional(), date_within_bounds])
+    until = DateField(_l("Until"), validators=[Optional(), date_within_bounds])
+    zone = SelectField(_l("Zone"), validators=[Optional()])
+    instrument = SelectField(_l("Instrument"), validators=[Optional()])
+    outcome = SelectField(_l("Outcome"), validators=[Optional()])
+
+    def __init__(self, *args, zones=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone.choices = options(((str(z.id), z.name) for z in zones), blank=_l("All"))
+        self.instrument.choices = options(((i.value, i.label) for i in Instrument), blank=_l("All"))
+        self.outcome.choices = options(((o.value, o.label) for o in DecisionOutcome), blank=_l("All"))
+
+    def validate_until(self, field):
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError(_l("The end date is before the start date."))
+
+    def to_filters(self):
+        """The filters as decision_log takes them: after a failed validate(), only the valid ones (the page
+        shows them selected beside the errors)."""
+        def value(field, convert=str):
+            return convert(field.data) if field.data and not field.errors else None
+        return {"since": value(self.since, lambda day: day), "until": value(self.until, lambda day: day),
+                "zone": value(self.zone, int), "instrument": value(self.instrument),
+                "outcome": value(self.outcome)}

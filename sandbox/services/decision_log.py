@@ -22,20 +22,6 @@ COLUMNS = ("decision_id", "reference", "title", "organisation", "zone", "instrum
 BATCH = 200
 
 
-def parse_filters(args):
-    """Query-string filters, ignoring what does not parse (the page shows what was applied)."""
-    filters = {}
-    for key in ("since", "until"):
-        try:
-            filters[key] = datetime.fromisoformat(args.get(key, "")).date() if args.get(key) else None
-        except ValueError:
-            filters[key] = None
-    filters["zone"] = args.get("zone", type=int) if hasattr(args, "getlist") else args.get("zone")
-    filters["instrument"] = args.get("instrument") if args.get("instrument") in Instrument.__members__ else None
-    filters["outcome"] = args.get("outcome") if args.get("outcome") in DecisionOutcome.__members__ else None
-    return filters
-
-
 def _statement(filters):
     stmt = select(Decision).join(Application, Decision.application_id == Application.id)
     if filters.get("since"):
