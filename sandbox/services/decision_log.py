@@ -1,6 +1,5 @@
 """The decision log auditors read and export: one row per decision record, with the votes behind it
 and the sequence number and hash of the audit event that recorded it (DESIGN §5, issue item 7)."""
-import csv
 import io
 import json
 from datetime import datetime, time, timezone
@@ -14,6 +13,7 @@ from ..extensions import db
 from ..labels import Instrument
 from ..models import AgendaItem, Application, Decision, Opinion, Review
 from ..models.committee import DecisionOutcome, VoteChoice
+from ..spreadsheet import InertWriter
 from .transaction import atomic
 
 COLUMNS = ("decision_id", "reference", "title", "organisation", "zone", "instrument", "outcome", "conditions",
@@ -105,7 +105,7 @@ def record_export(user, fmt, filters):
 
 def iter_csv(filters):
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = InertWriter(buffer)
     writer.writerow(COLUMNS)
     yield "\ufeff" + buffer.getvalue()
     for r in _rows(filters):
