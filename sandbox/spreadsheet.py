@@ -2,8 +2,9 @@
 starts with =, +, -, @, a tab or a carriage return is written with a leading apostrophe, which
 spreadsheets read as "this is text". Every CSV meant to be opened by people writes its rows through here.
 
-The audit export is not: it is evidence that the offline verifier checks byte for byte against the
-hash chain (see sandbox/audit/export.py and docs), and its only free-text column is an e-mail address."""
+The audit export applies the same list (sandbox/audit/chain.py, standard library only, so the offline
+verifier can undo it) and also prefixes cells that start with an apostrophe, so that the verifier gets
+the stored text back exactly and the hash chain still verifies."""
 import csv
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

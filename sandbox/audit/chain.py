@@ -12,6 +12,28 @@ FIELDS = (
 )
 
 
+# CSV exports are opened in spreadsheets, which run a cell starting with = + - @ TAB or CR as a formula
+# (OWASP "CSV injection"; sandbox/spreadsheet.py has the same list). The export writes such a cell with a
+# leading apostrophe, which spreadsheets read as "text", and so a cell that starts with an apostrophe
+# too: the verifier then removes exactly one apostrophe from a cell starting with one of these and gets
+# the stored text back, whatever it was.
+CSV_INERT_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def csv_inert(value):
+    """A CSV cell's text as the export writes it (numbers and None are left alone)."""
+    if isinstance(value, str) and value.startswith(CSV_INERT_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_restore(text):
+    """The stored text of a cell csv_inert wrote; a lone apostrophe the writer never adds stays."""
+    if text[:1] == "'" and text[1:2] and text[1:2] in CSV_INERT_STARTS:
+        return text[1:]
+    return text
+
+
 def canonical(fields):
     """One byte string per event: sorted keys, no spaces, UTF-8."""
     return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")

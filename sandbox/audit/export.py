@@ -3,9 +3,10 @@ records each export. The rows come from export_rows; this module writes them, by
 reference path (one row at a time through canonical_line and csv.writer) would."""
 import csv
 import io
+import re
 
 from ..services.transaction import atomic
-from .chain import _LINE, COLUMNS, canonical_line
+from .chain import _LINE, COLUMNS, canonical_line, csv_inert
 from .export_rows import Canonicaliser, EventRows, Memo, iso_time, iter_events, iter_rows, reference_row
 from .record import record
 
@@ -23,6 +24,9 @@ CSV_HEADER = ",".join(COLUMNS) + "\n"
 # which is nearly all of them (`data` is JSON and always quoted). Other rows go through csv.writer.
 _CSV_HEAD = ",".join(["%s"] * _DATA)
 _CSV_SPECIAL = ('"', "\n", "\r")
+# A column (after the first comma: `seq` leads, a number) that starts with what chain.csv_inert
+# prefixes; such rows go through csv.writer and csv_inert. The hashes in the tail are hex.
+_INERT_NEEDED = re.compile(r",[=+\-@'\t]")
 
 
 def _blank(value):
@@ -36,7 +40,7 @@ def _csv_line(row, fallback):
                         subject_id, _blank(application_id), _blank(zone_id), from_state, to_state)
     tail = f"{prev_hash},{own_hash}"
     plain = head + tail
-    if plain.count(",") != _DATA or any(mark in plain for mark in _CSV_SPECIAL):
+    if plain.count(",") != _DATA or any(mark in plain for mark in _CSV_SPECIAL) or _INERT_NEEDED.search(plain):
         return fallback(row)
     quoted = data.replace('"', '""')
     return f'{head},"{quoted}",{tail}\n'
@@ -49,7 +53,7 @@ def _csv_writer_line():
     writer = csv.writer(buffer, lineterminator="\r\n")
 
     def through_csv_module(row):
-        writer.writerow(row)
+        writer.writerow([csv_inert(value) for value in row])
         line = buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
@@ -102,7 +106,8 @@ def _csv_plain_chunk(batch, forms, through_csv_module):
                 f"{'' if zone_id is None else zone_id},{from_state},{to_state}")
         tail = f"{prev_hash},{own_hash}"
         plain = head + tail
-        if plain.count(",") == _DATA and '"' not in plain and "\n" not in plain and "\r" not in plain:
+        if (plain.count(",") == _DATA and '"' not in plain and "\n" not in plain and "\r" not in plain
+                and not _INERT_NEEDED.search(plain)):
             append(f'{head},"{quoted}",{tail}\n')
         else:
             append(_csv_line(reference_row(row, forms.canonical), through_csv_module))
@@ -118,7 +123,8 @@ def _csv_piece_chunk(batch, rows, forms, through_csv_module):
         quoted = cache.get(data) or forms(data)
         if head is not None and tail is not None:
             plain = head + tail
-            if plain.count(",") == _DATA and '"' not in plain and "\n" not in plain and "\r" not in plain:
+            if (plain.count(",") == _DATA and '"' not in plain and "\n" not in plain and "\r" not in plain
+                    and not _INERT_NEEDED.search(plain)):
                 append(f'{head},"{quoted}",{tail}\n')
                 continue
         odd.append((len(lines), seq))

@@ -10,11 +10,11 @@ import sys
 
 try:
     from .chain import (_ENC, _LINE, COLUMNS, NULLABLE_INT_FIELDS, ChainBroken, check_canonical_line,
-                        event_hash)
+                        csv_restore, event_hash)
 except ImportError:  # run as a plain script (even with -I): chain.py sits beside this file
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from chain import (_ENC, _LINE, COLUMNS, NULLABLE_INT_FIELDS, ChainBroken,  # type: ignore
-                       check_canonical_line, event_hash)
+                       check_canonical_line, csv_restore, event_hash)
 
 csv.field_size_limit(sys.maxsize)
 
@@ -50,7 +50,9 @@ class DataCheck:
 def from_csv_row(values, line_no):
     if len(values) != len(COLUMNS):
         raise BadFile(f"line {line_no}: expected {len(COLUMNS)} columns, found {len(values)}")
-    event = dict(zip(COLUMNS, values))
+    # A cell the export made inert for spreadsheets (chain.csv_inert) is read back as stored; rows with
+    # one fail the fast path's hash and come here.
+    event = dict(zip(COLUMNS, map(csv_restore, values)))
     try:
         event["seq"] = int(event["seq"])
         for name in NULLABLE_INT_FIELDS:

@@ -90,6 +90,9 @@ VERIFIER_README = """Offline verifier for Sandbox audit exports (Python 3.11 or 
     python verify.py EXPORT.jsonl --checkpoint CHECKPOINT.json --public-key HEX
 
 Exit status 0: the file verifies; 1: it does not (the message names the first bad sequence number).
+
+In CSV exports a cell starting with = + - @ TAB CR or an apostrophe carries one more apostrophe in front,
+so that spreadsheets show it as text instead of running it as a formula; the verifier removes it.
 """
 
 
