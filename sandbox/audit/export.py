@@ -40,7 +40,8 @@ def _csv_line(row, fallback):
                         subject_id, _blank(application_id), _blank(zone_id), from_state, to_state)
     tail = f"{prev_hash},{own_hash}"
     plain = head + tail
-    if plain.count(",") != _DATA or any(mark in plain for mark in _CSV_SPECIAL) or _INERT_NEEDED.search(plain):
+    if (plain.count(",") != _DATA or any(mark in plain for mark in _CSV_SPECIAL)
+            or _INERT_NEEDED.search(plain)):
         return fallback(row)
     quoted = data.replace('"', '""')
     return f'{head},"{quoted}",{tail}\n'

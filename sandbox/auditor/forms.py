@@ -13,8 +13,8 @@ from ..workflow.states import ApplicationState
 def date_within_bounds(form, field):
     """A date the filters can use: checked before a query (or a streamed export) starts."""
     if field.data and not EARLIEST_DATE <= field.data <= LATEST_DATE:
-        raise ValidationError(_l("Enter a date between %(first)s and %(last)s.", first=EARLIEST_DATE.isoformat(),
-                                 last=LATEST_DATE.isoformat()))
+        raise ValidationError(_l("Enter a date between %(first)s and %(last)s.",
+                                 first=EARLIEST_DATE.isoformat(), last=LATEST_DATE.isoformat()))
 
 
 class AuditSearchForm(FlaskForm):
@@ -25,7 +25,8 @@ class AuditSearchForm(FlaskForm):
     date_to = DateField(_l("To (UTC date)"), validators=[Optional(), date_within_bounds])
     actor = StringField(_l("Actor (e-mail contains)"), validators=[Optional()])
     action = StringField(_l("Action (exact, or a prefix ending in '.')"), validators=[Optional()])
-    application = IntegerField(_l("Application number"), validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
+    application = IntegerField(_l("Application number"),
+                               validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
     zone = SelectField(_l("Zone"), coerce=str, validators=[Optional()])
     state = SelectField(_l("Moved to state"), validators=[Optional()])
 

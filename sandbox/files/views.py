@@ -163,5 +163,5 @@ def upload(application_id):
 def download(document_id):
     document = load_or_404(Document, document_id)
     path = documents.open_for_download(me(), document)
-    return send_file(path, mimetype=document.media_type, as_attachment=True, download_name=documents.download_name(document),
-                     max_age=0)
+    return send_file(path, mimetype=document.media_type, as_attachment=True,
+                     download_name=documents.download_name(document), max_age=0)

@@ -28,7 +28,7 @@ LETTER_KINDS = {
 }
 FONT = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf"
 BOLD_FONT = "/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf"
-# Screen readers read the catalog's /Lang and the title (PDF/UA, WCAG PDF16 and PDF18) in the letter's language.
+# Screen readers announce the title and read with the catalog's /Lang (WCAG PDF16, PDF18; PDF/UA).
 PDF_LANGUAGE = {"ko": "ko-KR", "en": "en"}
 LETTER_AUTHOR = {"ko": "규제샌드박스 사무국", "en": "Regulatory sandbox secretariat"}
 

@@ -61,7 +61,8 @@ def test_formula_cells_are_inert_on_every_path_and_the_file_verifies(formula_eve
 def test_the_verifier_still_catches_an_edit_of_a_neutralised_cell(formula_events, tmp_path):
     text = "".join(export.chunks("csv", export.iter_rows(AuditFilter())))
     assert "'=cmd|" in text
-    path = _write(tmp_path, "edited.csv", text.replace("'=cmd|'/Ccalc'!A0@x.kr", "'=cmd|'/Cnotepad'!A0@x.kr", 1))
+    edited = text.replace("'=cmd|'/Ccalc'!A0@x.kr", "'=cmd|'/Cnotepad'!A0@x.kr", 1)
+    path = _write(tmp_path, "edited.csv", edited)
     assert verify([path]) == 1
     assert verify([path, "--jobs", "2", "--parallel-min-bytes", "0"]) == 1
 
