@@ -1,8 +1,10 @@
 """The auditor's search form: read from the query string, so a filtered page is a shareable URL."""
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from ..audit.filters import EARLIEST_DATE, LATEST_DATE, MAX_ID, AuditFilter
 from ..labels import Instrument, options
@@ -17,14 +19,22 @@ def date_within_bounds(form, field):
                                  first=EARLIEST_DATE.isoformat(), last=LATEST_DATE.isoformat()))
 
 
+def no_control_characters(form, field):
+    """PostgreSQL cannot compare text holding NUL, and no stored name or action holds a control character."""
+    if field.data and any(unicodedata.category(ch) == "Cc" for ch in field.data):
+        raise ValidationError(_l("Remove the control characters from this field."))
+
+
 class AuditSearchForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
     date_from = DateField(_l("From (UTC date)"), validators=[Optional(), date_within_bounds])
     date_to = DateField(_l("To (UTC date)"), validators=[Optional(), date_within_bounds])
-    actor = StringField(_l("Actor (e-mail contains)"), validators=[Optional()])
-    action = StringField(_l("Action (exact, or a prefix ending in '.')"), validators=[Optional()])
+    actor = StringField(_l("Actor (e-mail contains)"),
+                        validators=[Optional(), Length(max=254), no_control_characters])
+    action = StringField(_l("Action (exact, or a prefix ending in '.')"),
+                         validators=[Optional(), Length(max=80), no_control_characters])
     application = IntegerField(_l("Application number"),
                                validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
     zone = SelectField(_l("Zone"), coerce=str, validators=[Optional()])

@@ -45,3 +45,18 @@ def test_the_last_representable_day_bounds_nothing(db, file_history):  # noqa: F
     # The CLI's --to takes any date; the day after date.max does not exist.
     events = db.session.scalars(AuditFilter(date_to=date.max).apply(select(AuditEvent))).all()
     assert len(events) == 4
+
+
+@pytest.mark.parametrize("query, message", [
+    ("actor=kim%00", "Remove the control characters"),
+    ("action=application.%00", "Remove the control characters"),
+    ("actor=" + "k" * 255, "Field cannot be longer than 254 characters."),
+    ("action=" + "a" * 81, "Field cannot be longer than 80 characters."),
+])
+@pytest.mark.parametrize("url", ["/audit/", "/audit/export.csv"])
+def test_text_filters_the_columns_cannot_hold_are_refused_up_front(client, login_as, file_history, db,  # noqa: F811
+                                                                   url, query, message):
+    login_as("auditor")
+    response = client.get(f"{url}?{query}")
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert _exports(db) is None
