@@ -59,6 +59,12 @@ def test_a_2000_character_korean_name_is_cut_but_keeps_its_extension(client, emp
     assert _download_name(_download(client, document)) == name
 
 
+def test_control_and_direction_characters_are_dropped_from_a_name(client, empty_draft):
+    # A NUL cannot be stored in PostgreSQL text; a right-to-left override would show "x.pdf" for "fdp.x".
+    assert upload(client, empty_draft, PDF, "plan\x00\u202egpj.html").status_code == 303
+    assert db.session.scalar(db.select(Document)).original_name == "plangpj.pdf"
+
+
 def test_a_legacy_row_with_a_misleading_name_is_served_under_the_content_type(client, empty_draft):
     document = factories.DocumentFactory(application=empty_draft, original_name="evil.html",
                                          media_type="application/pdf", sha256=upload_sha(client, empty_draft))
