@@ -41,7 +41,7 @@ def init_security(app):
 def _private(response):
     """Whether no cache may keep this response: every download, and everything a logged-in user is shown
     but the static files (the same for everyone)."""
-    if request.endpoint == "static":
+    if request.endpoint == "static" or (request.endpoint or "").endswith(".static"):
         return False
     if response.headers.get("Content-Disposition", "").startswith("attachment"):
         return True
