@@ -15,6 +15,9 @@ from sandbox.audit.record import SYSTEM, record
 from sandbox.audit.verify import main as verify
 from sandbox.services.transaction import atomic
 
+from . import test_export_processes as processes
+from .test_export_processes import shared_db  # noqa: F401 (the fixture)
+
 # Failed logins record the address typed, and an e-mail address may start with = + or -.
 LABELS = ["=cmd|'/Ccalc'!A0@x.kr", "+1@x.kr", "-2+3@x.kr", "@SUM(A1)", "\tTab", "\rCR", "'quoted",
           "''double", "'plain", "O'Brien", "plain", "=", "'", "-", "한글"]
@@ -56,6 +59,20 @@ def test_formula_cells_are_inert_on_every_path_and_the_file_verifies(formula_eve
     path = _write(tmp_path, "export.csv", reference)
     assert verify([path]) == 0
     assert verify([path, "--jobs", "2", "--parallel-min-bytes", "0"]) == 0
+
+
+@pytest.fixture
+def formula_labels(monkeypatch):
+    """Makes shared_db (requested after this) write these labels as its awkward events."""
+    monkeypatch.setattr(processes, "AWKWARD", LABELS)
+
+
+def test_several_processes_write_the_same_inert_bytes(formula_labels, shared_db, tmp_path):  # noqa: F811
+    expected = processes._one_process("csv", AuditFilter())
+    path = tmp_path / "export.csv"
+    assert processes._in_processes(path, "csv", AuditFilter(), 2) == expected
+    assert b"'=cmd|" in expected[1]
+    assert verify([str(path)]) == 0
 
 
 def test_the_verifier_still_catches_an_edit_of_a_neutralised_cell(formula_events, tmp_path):
