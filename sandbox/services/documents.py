@@ -59,7 +59,8 @@ def stored_name(raw, media_type):
     # Cut the UTF-8 at the byte budget and drop a character split by the cut (NFC keeps Korean
     # syllables whole, one code point each).
     budget = MAX_NAME_BYTES - len(extension.encode("utf-8"))
-    stem = stem.encode("utf-8")[:budget].decode("utf-8", "ignore").rstrip()
+    # Leading dots hide a saved file on Unix; trailing dots and spaces are dropped by Windows.
+    stem = stem.encode("utf-8")[:budget].decode("utf-8", "ignore").strip(" .")
     return (stem or "document") + extension
 
 
