@@ -57,9 +57,9 @@ def stored_name(raw, media_type):
         extension = allowed[0]
     stem = stem[:MAX_NAME_CHARS - len(extension)]
     # Cut the UTF-8 at the byte budget and drop a character split by the cut (NFC keeps Korean
-    # syllables whole, one code point each).
+    # syllables whole, one code point each). Leading dots would hide the saved file on Unix; Windows
+    # drops trailing dots and spaces.
     budget = MAX_NAME_BYTES - len(extension.encode("utf-8"))
-    # Leading dots hide a saved file on Unix; trailing dots and spaces are dropped by Windows.
     stem = stem.encode("utf-8")[:budget].decode("utf-8", "ignore").strip(" .")
     return (stem or "document") + extension
 
