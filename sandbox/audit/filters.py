@@ -8,9 +8,10 @@ from ..models import AuditEvent
 
 _LIKE_ESCAPE = "\\"
 # The dates a filter may name: far wider than any event's, and narrow enough that a day's arithmetic
-# (date_to + 1 day) and every database's timestamp hold them.
+# (date_to + 1 day) and every database's timestamp hold them (the same range as the app's other date
+# inputs).
 EARLIEST_DATE = date(1900, 1, 1)
-LATEST_DATE = date(2999, 12, 31)
+LATEST_DATE = date(9899, 12, 31)
 MAX_ID = 2**31 - 1  # the id columns are 32-bit integers
 
 

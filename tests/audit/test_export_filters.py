@@ -17,8 +17,8 @@ def _exports(db):
 
 
 @pytest.mark.parametrize("query, message", [
-    ("date_to=9999-12-31", "Enter a date between 1900-01-01 and 2999-12-31."),
-    ("date_from=0001-01-01", "Enter a date between 1900-01-01 and 2999-12-31."),
+    ("date_to=9999-12-31", "Enter a date between 1900-01-01 and 9899-12-31."),
+    ("date_from=0001-01-01", "Enter a date between 1900-01-01 and 9899-12-31."),
     ("application=99999999999999999999999", "Number must be between 1 and 2147483647."),
     ("zone=99999999999999999999999", "Not a valid choice"),
 ])
@@ -36,7 +36,7 @@ def test_out_of_range_filters_get_the_console_with_the_error(client, login_as, f
 def test_the_widest_allowed_dates_export_everything(client, login_as, file_history, db):  # noqa: F811
     login_as("auditor")
     before = db.session.query(AuditEvent).count()
-    response = client.get("/audit/export.jsonl?date_from=1900-01-01&date_to=2999-12-31")
+    response = client.get("/audit/export.jsonl?date_from=1900-01-01&date_to=9899-12-31")
     # Every event, the export's own record included (it is committed before the first byte).
     assert response.status_code == 200 and len(response.get_data(as_text=True).splitlines()) == before + 1
 

@@ -56,7 +56,7 @@ def test_cells_starting_a_formula_are_written_as_text(cast, auditor_client, db):
 @pytest.mark.parametrize("query, message", [
     ("zone=99999999999999999999999", "Not a valid choice"),
     ("zone=abc", "Not a valid choice"),
-    ("until=9999-12-31", "Enter a date between 1900-01-01 and 2999-12-31."),
+    ("until=9999-12-31", "Enter a date between 1900-01-01 and 9899-12-31."),
     ("since=0001-01-01", "Enter a date between"),
     ("since=2024-02-30", "Not a valid date value"),
     ("outcome=maybe", "Not a valid choice"),
@@ -78,7 +78,7 @@ def test_a_bad_filter_is_refused_before_the_export_starts(cast, auditor_client, 
 def test_valid_filters_still_export(cast, auditor_client, db):
     application = _decided(cast)
     response = auditor_client.get(f"/audit/decisions.csv?zone={application.zone_id}&since=2000-01-01"
-                                  "&until=2999-12-31&outcome=approve_with_conditions")
+                                  "&until=9899-12-31&outcome=approve_with_conditions")
     assert response.status_code == 200 and len(_rows(response)) == 1
     assert response.headers["Cache-Control"] == "no-store"
     assert _exports(db) == 1
