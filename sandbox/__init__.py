@@ -27,8 +27,8 @@ def create_app(config=None):
 
 
 def trust_proxies(app):
-    """Behind TRUSTED_PROXIES reverse proxies, the client's address and scheme come from the headers they set
-    (the rightmost entries, which the proxies wrote), so the login throttle and the audit log see the client."""
+    """Behind TRUSTED_PROXIES reverse proxies, the client's address and scheme come from the headers they
+    set (the rightmost entries, which the proxies wrote): the login throttle and the audit see the client."""
     hops = int(app.config.get("TRUSTED_PROXIES") or 0)
     if hops > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -89,7 +89,8 @@ def test_deactivated_account_still_costs_its_own_password_check(client, make_use
     from sandbox.models import User
     checked = []
     original = User.check_password
-    monkeypatch.setattr(User, "check_password", lambda self, pw: checked.append(self.email) or original(self, pw))
+    monkeypatch.setattr(User, "check_password",
+                        lambda self, password: checked.append(self.email) or original(self, password))
     user = make_user("applicant", active=False)
     assert client.post("/auth/login", data={"email": user.email, "password": PASSWORD}).status_code == 200
     assert checked == [user.email]
@@ -108,8 +109,10 @@ def test_login_takes_about_as_long_for_an_unknown_address(client, make_user, db)
     user = make_user("applicant")
     user.set_password(PASSWORD)  # the product's scrypt, not the factories' cheap hash
     db.session.commit()
-    known = _fastest(lambda: client.post("/auth/login", data={"email": user.email, "password": "wrong 1"}))
-    unknown = _fastest(lambda: client.post("/auth/login", data={"email": "nobody@example.kr", "password": "x"}))
+
+    def attempt(email):
+        return lambda: client.post("/auth/login", data={"email": email, "password": "wrong 1"})
+    known, unknown = _fastest(attempt(user.email)), _fastest(attempt("nobody@example.kr"))
     # Before the dummy hash an unknown address answered in about a tenth of the time.
     assert unknown > known * 0.5
 

@@ -43,8 +43,8 @@ def test_a_known_address_is_warned_at_most_once_an_hour(client, make_user, db):
     for _ in range(3):
         _register(client, "known@example.kr")
     assert len(_notices(db, "known@example.kr")) == 1
-    attempts = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.registration_attempted"))
-    assert len(attempts.all()) == 3
+    attempts = select(AuditEvent).where(AuditEvent.action == "user.registration_attempted")
+    assert len(db.session.scalars(attempts).all()) == 3
 
 
 def test_an_unconfirmed_account_cannot_log_in_until_the_link_is_followed(client, db):

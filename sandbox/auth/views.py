@@ -114,8 +114,8 @@ def password():
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(current_user._get_current_object(), form.current.data, form.password.data,
-                                     keep_token=session.get(SESSION_TOKEN_KEY))
+            accounts.change_password(current_user._get_current_object(), form.current.data,
+                                     form.password.data, keep_token=session.get(SESSION_TOKEN_KEY))
         except ValidationFailed as exc:
             form.current.errors.append(exc.message)
         else:

@@ -63,7 +63,8 @@ def authenticate(email, password):
             token = sessions.open_session(user)
             record("user.logged_in", user, actor=user)
     if unconfirmed:
-        raise ValidationFailed(_("Confirm your e-mail address first: follow the link in the message we sent you."))
+        raise ValidationFailed(
+            _("Confirm your e-mail address first: follow the link in the message we sent you."))
     return (user, token) if user is not None else (None, None)
 
 
@@ -111,7 +112,8 @@ def set_active(admin, user, active):
         if user.active == active:
             return False
         user.active = active
-        record("user.reactivated" if active else "user.deactivated", user, actor=admin, data={"user": user.email})
+        record("user.reactivated" if active else "user.deactivated", user, actor=admin,
+               data={"user": user.email})
         if not active:
             sessions.end_all(user, sessions.DEACTIVATED, actor=admin)
     return True

@@ -48,8 +48,8 @@ def request_registration(email, name, password, now=None):
     with atomic():
         user = find_user_by_email(email)
         if user is None:
-            user = User(email=email, name=name.strip(), password_hash=password_hash, awaiting_confirmation=True,
-                        roles=[UserRole(role=Role.applicant)])
+            user = User(email=email, name=name.strip(), password_hash=password_hash,
+                        awaiting_confirmation=True, roles=[UserRole(role=Role.applicant)])
             db.session.add(user)
             db.session.flush()
             _ask_for_confirmation(user, "user.registration_requested")
@@ -61,9 +61,10 @@ def request_registration(email, name, password, now=None):
             record("user.registration_attempted", user, actor_label=email, data={"email": email})
             # One warning an hour at most, however often someone tries.
             notify([user], ATTEMPT_KIND, _("Someone tried to register with your e-mail address"),
-                   _("Someone tried to create a new regulatory sandbox account with this e-mail address, which "
-                     "already has one. If it was you, log in with your password; if you have forgotten it, "
-                     "contact the sandbox office. If it was not you, you can ignore this message: nothing has changed."),
+                   _("Someone tried to create a new regulatory sandbox account with this e-mail address, "
+                     "which already has one. If it was you, log in with your password; if you have "
+                     "forgotten it, contact the sandbox office. If it was not you, you can ignore this "
+                     "message: nothing has changed."),
                    link=site_path("auth.login"), dedupe_key=f"{ATTEMPT_KIND}:{now:%Y%m%d%H}")
 
 

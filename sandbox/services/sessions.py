@@ -8,6 +8,8 @@ from datetime import datetime, timedelta, timezone
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..audit.record import record
 from ..extensions import db
@@ -67,7 +69,9 @@ def open_session(user, now=None):
 def find(token):
     if not token:
         return None
-    return db.session.scalars(select(UserSession).where(UserSession.token_hash == _digest(token))).first()
+    # The user comes in the same query: a request costs no more statements than before sessions were kept.
+    return db.session.scalars(select(UserSession).options(joinedload(UserSession.user))
+                              .where(UserSession.token_hash == _digest(token))).first()
 
 
 def expiry_reason(row, now=None):
@@ -92,7 +96,9 @@ def check(user_id, token, now=None):
     now = now or _utcnow()
     row = find(token)
     # No row: a cookie from before sessions were kept, or a remember-me cookie; neither opens a session.
-    if row is None or str(row.user_id) != str(user_id) or row.revoked_at is not None or not row.user.is_active:
+    if row is None or str(row.user_id) != str(user_id) or row.revoked_at is not None:
+        return Check(ended=True)
+    if not row.user.is_active:
         return Check(ended=True)
     reason = expiry_reason(row, now)
     if reason is not None:
@@ -103,12 +109,13 @@ def check(user_id, token, now=None):
         with atomic():
             db.session.execute(update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now)
                                .execution_options(synchronize_session=False))
-        row.last_seen_at = now
+        # Not a pending change: a later autoflush would otherwise open a write transaction for the request.
+        set_committed_value(row, "last_seen_at", now)
     return Check(user=row.user)
 
 
-def _end(rows, reason, actor, now=None, data=None):
-    """Mark open rows ended and audit each one that this call ended (a concurrent request may have already)."""
+def _end(rows, reason, actor, now=None):
+    """Mark open rows ended; audit each one this call ended (a concurrent request may have ended some)."""
     now = now or _utcnow()
     ended = []
     for row in rows:
@@ -116,21 +123,24 @@ def _end(rows, reason, actor, now=None, data=None):
             update(UserSession).where(UserSession.id == row.id, UserSession.revoked_at.is_(None))
             .values(revoked_at=now, end_reason=reason).execution_options(synchronize_session=False))
         if result.rowcount == 1:
-            row.revoked_at, row.end_reason = now, reason
+            set_committed_value(row, "revoked_at", now)
+            set_committed_value(row, "end_reason", reason)
             ended.append(row)
     for row in ended:
         action = "user.logged_out" if reason == LOGOUT else (
             "user.session_expired" if reason in (IDLE, LIFETIME) else "user.session_ended")
         record(action, row.user, actor=actor,
-               data={"session": row.id, "reason": reason, "user": row.user.email, **(data or {})})
+               data={"session": row.id, "reason": reason, "user": row.user.email})
     return len(ended)
 
 
 def open_sessions(user, now=None):
     """The user's sessions still open (not ended, not run out), newest activity first."""
     now = now or _utcnow()
+    # Sessions that ran out with no request to notice keep revoked_at empty; the lifetime bounds the rows.
     rows = db.session.scalars(select(UserSession).where(UserSession.user_id == user.id,
-                                                        UserSession.revoked_at.is_(None))
+                                                        UserSession.revoked_at.is_(None),
+                                                        UserSession.created_at > now - _limits()[1])
                               .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())).all()
     return [row for row in rows if expiry_reason(row, now) is None]
 
@@ -163,6 +173,4 @@ def end_others(user, token):
 def end_all(user, reason, actor, keep_token=None):
     """Every open session of `user` ends (but the one holding keep_token), in the caller's transaction."""
     keep = _digest(keep_token) if keep_token else None
-    rows = db.session.scalars(select(UserSession).where(UserSession.user_id == user.id,
-                                                        UserSession.revoked_at.is_(None))).all()
-    return _end([row for row in rows if row.token_hash != keep], reason, actor)
+    return _end([row for row in open_sessions(user) if row.token_hash != keep], reason, actor)

@@ -17,8 +17,8 @@ def _log_in(page, email):
 
 def test_ending_another_session_from_the_account_page(browser, base_url):
     office = browser.new_context(base_url=base_url, locale="en-US")
-    laptop = browser.new_context(base_url=base_url, locale="en-US",
-                                 user_agent="Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0")
+    firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0"
+    laptop = browser.new_context(base_url=base_url, locale="en-US", user_agent=firefox)
     try:
         desk, other = office.new_page(), laptop.new_page()
         _log_in(desk, "committee2@demo.kr")
