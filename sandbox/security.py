@@ -25,13 +25,12 @@ def init_security(app):
         # Only an open server-side session logs a request in: a copied cookie dies with its session, and a
         # remember-me cookie (never issued; its name is known) carries no session token, so it opens nothing.
         from .services import sessions
-        result = sessions.check(user_id, session.get(SESSION_TOKEN_KEY))
-        if result.user is None:
+        user = sessions.check(user_id, session.get(SESSION_TOKEN_KEY))
+        if user is None and "_user_id" in session:
             for key in _LOGIN_KEYS:
                 session.pop(key, None)
-            if result.ended:
-                flash(_("Your session has ended, please log in again."), "warning")
-        return result.user
+            flash(_("Your session has ended, please log in again."), "warning")
+        return user
 
     csp = content_security_policy(app)
 

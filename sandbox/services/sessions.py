@@ -3,7 +3,6 @@
 idle timeout and the absolute lifetime. The Flask cookie holds only a random token; this table decides."""
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app, has_request_context, request
@@ -85,33 +84,28 @@ def expiry_reason(row, now=None):
     return None
 
 
-@dataclass
-class Check:
-    user: object = None
-    ended: bool = False  # the cookie named a user but no open session: say why they are logged out
-
-
 def check(user_id, token, now=None):
-    """The user a request's session belongs to, when that session is still open; touches `last seen`."""
+    """The user a request's session belongs to when that session is still open, else None; touches
+    `last seen` (at most every SESSION_TOUCH_SECONDS) and records a session that has just run out."""
     now = now or _utcnow()
     row = find(token)
     # No row: a cookie from before sessions were kept, or a remember-me cookie; neither opens a session.
     if row is None or str(row.user_id) != str(user_id) or row.revoked_at is not None:
-        return Check(ended=True)
+        return None
     if not row.user.is_active:
-        return Check(ended=True)
+        return None
     reason = expiry_reason(row, now)
     if reason is not None:
         with atomic():
             _end([row], reason, actor=row.user, now=now)
-        return Check(ended=True)
+        return None
     if now - row.last_seen_at >= _limits()[2]:
         with atomic():
             db.session.execute(update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now)
                                .execution_options(synchronize_session=False))
         # Not a pending change: a later autoflush would otherwise open a write transaction for the request.
         set_committed_value(row, "last_seen_at", now)
-    return Check(user=row.user)
+    return row.user
 
 
 def _end(rows, reason, actor, now=None):
