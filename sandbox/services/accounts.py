@@ -5,7 +5,7 @@ from functools import lru_cache
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from ..audit.record import record
 from ..errors import ValidationFailed
@@ -36,8 +36,10 @@ def register_user(email, name, password, roles=(Role.applicant,)):
 
 @lru_cache(maxsize=1)
 def _dummy_hash():
-    # Made by the same function as User.set_password, so its algorithm and cost follow any change there.
-    return generate_password_hash(secrets.token_urlsafe(16))
+    # Made by User.set_password itself (on a user never saved), so its algorithm and cost follow any change.
+    probe = User()
+    probe.set_password(secrets.token_urlsafe(16))
+    return probe.password_hash
 
 
 def authenticate(email, password):
