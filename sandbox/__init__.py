@@ -19,10 +19,20 @@ def create_app(config=None):
     elif config is not None:
         app.config.from_object(config)
     config_module.apply_derived(app)
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_shell(app)
     return app
+
+
+def trust_proxies(app):
+    """Behind TRUSTED_PROXIES reverse proxies, the client's address and scheme come from the headers they
+    set (the rightmost entries, which the proxies wrote): the login throttle and the audit see the client."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def register_extensions(app):

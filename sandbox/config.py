@@ -1,5 +1,6 @@
 """Settings, read from the environment so one build runs anywhere."""
 import os
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +38,19 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per 15 minutes")
     LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "50 per 15 minutes")
+    # Each registration sends an e-mail to the address typed in: bounded per client address.
+    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "10 per hour")
+    # How long the confirmation link of a self-registration stays valid.
+    REGISTRATION_LINK_HOURS = int(os.environ.get("REGISTRATION_LINK_HOURS", "48"))
+    # A login session ends after this long without a request, and this long after the login in any case
+    # (ASVS 3.3.2, level 2). Sessions are rows in user_sessions, checked on every request.
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
+    # A session's "last seen" is written at most this often, so reading pages does not write on every request.
+    SESSION_TOUCH_SECONDS = int(os.environ.get("SESSION_TOUCH_SECONDS", "60"))
+    # Number of reverse proxies in front of the app that set X-Forwarded-For / -Proto (nginx: 1). 0 trusts
+    # no header: a client could otherwise pick its own address for the login throttle and the audit log.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_USE_TLS = _bool("MAIL_USE_TLS")
@@ -77,6 +91,8 @@ class TestingConfig(Config):
 
 def apply_derived(app):
     """Settings that depend on other settings."""
+    # The signed cookie itself expires soon after the longest session, whatever the server-side check says.
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["SESSION_MAX_HOURS"] + 1)
     if app.config["HTTPS"]:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True

@@ -53,6 +53,7 @@ def _sections(user):
     if policy.may(user, "notifications.admin"):
         sections[-1]["links"].append(_link(_("Email delivery failures"), "notices.failures"))
     sections.append({"title": _("Account"), "links": [_link(_("Notifications"), "notices.index"),
+                                                      _link(_("My account and sessions"), "auth.account"),
                                                       _link(_("Change password"), "auth.password")]})
     return sections
 

@@ -1,8 +1,13 @@
 """Security headers on every response, and the login manager's wiring."""
-from flask import g, request, session
+from flask import flash, g, request, session
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .extensions import db, login_manager
+from .extensions import login_manager
+
+# The key in the Flask session holding the token of the server-side session row (services/sessions.py).
+SESSION_TOKEN_KEY = "sid"
+_LOGIN_KEYS = ("_user_id", "_fresh", "_id", SESSION_TOKEN_KEY)
 
 CSP = ("default-src 'self'; img-src 'self' data: {tiles}; style-src 'self'; script-src 'self'; "
        "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
@@ -17,8 +22,15 @@ def init_security(app):
 
     @login_manager.user_loader
     def load_user(user_id):
-        from .models import User
-        return db.session.get(User, int(user_id))
+        # Only an open server-side session logs a request in: a copied cookie dies with its session, and a
+        # remember-me cookie (never issued; its name is known) carries no session token, so it opens nothing.
+        from .services import sessions
+        user = sessions.check(user_id, session.get(SESSION_TOKEN_KEY))
+        if user is None and "_user_id" in session:
+            for key in _LOGIN_KEYS:
+                session.pop(key, None)
+            flash(_("Your session has ended, please log in again."), "warning")
+        return user
 
     csp = content_security_policy(app)
 

@@ -35,6 +35,10 @@ def app(tmp_path_factory):
     # Tests hold one app context open (for factories), so every request shares `g`, where Flask-Babel
     # caches the locale: forget it before each request, as a fresh context in production would.
     app.before_request(flask_babel.refresh)
+    # Flask-Login caches the user in the same shared `g`: without this, a request after a logout (or from a
+    # second client) would see the previous request's user instead of the one its cookie names. First, so
+    # that no other before_request handler reads the stale user.
+    app.before_request_funcs.setdefault(None, []).insert(0, _forget_cached_user)
     with app.app_context():
         _db.engine.dispose()
         _db.drop_all()
@@ -46,6 +50,11 @@ def app(tmp_path_factory):
     with app.app_context():
         _db.session.remove()
         _db.drop_all()
+
+
+def _forget_cached_user():
+    from flask import g
+    g.pop("_login_user", None)
 
 
 def _add_failing_routes(app):
@@ -105,6 +114,17 @@ def login(client, user, password=PASSWORD):
     response = client.post("/auth/login", data={"email": user.email, "password": password})
     assert response.status_code == 302, "login failed"
     return response
+
+
+def confirmation_link(email):
+    """The link in the newest confirmation e-mail queued for `email` (the outbox is the mailbox in tests)."""
+    from sandbox.models import Notification, User
+    from sandbox.services.registration import CONFIRM_KIND
+    notice = (_db.session.query(Notification).join(User, User.id == Notification.user_id)
+              .filter(User.email == email.lower(), Notification.kind == CONFIRM_KIND)
+              .order_by(Notification.id.desc()).first())
+    assert notice is not None, f"no confirmation e-mail for {email}"
+    return notice.link
 
 
 @pytest.fixture

@@ -5,13 +5,17 @@ from sandbox import create_app
 from sandbox.config import TestingConfig
 from sandbox.models import AuditEvent, User
 
-from .conftest import PASSWORD, login
+from .conftest import PASSWORD, confirmation_link, login
 
 
-def test_register_logs_in_as_applicant_and_hashes_the_password(client, db):
+def test_register_confirms_the_address_then_logs_in_as_applicant_with_a_hashed_password(client, db):
     response = client.post("/auth/register", data={"name": "김지원", "email": "Jiwon@Example.kr",
                                                    "password": "a long password", "confirm": "a long password"})
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "We have sent a message to jiwon@example.kr" in response.get_data(as_text=True)
+    assert client.get("/applicant/").status_code == 302  # not logged in before the link is followed
+    link = confirmation_link("jiwon@example.kr")
+    assert client.get(link).headers["Location"] == "/applicant/organisations"
     user = db.session.query(User).filter_by(email="jiwon@example.kr").one()
     assert user.password_hash.startswith("scrypt:")
     assert "a long password" not in user.password_hash
@@ -29,12 +33,14 @@ def test_register_keeps_input_and_explains_errors(client, db):
     assert db.session.query(User).count() == 0
 
 
-def test_duplicate_email_is_refused_clearly(client, make_user):
+def test_duplicate_email_is_not_revealed(client, make_user):
     user = make_user("applicant")
     response = client.post("/auth/register", data={"name": "x", "email": user.email.upper(),
                                                    "password": "a long password", "confirm": "a long password"})
     assert response.status_code == 200
-    assert "already exists" in response.get_data(as_text=True) or "이미" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "already exists" not in page and "이미" not in page
+    assert f"We have sent a message to {user.email}" in page
 
 
 def test_login_logout_and_audit(client, make_user, db):

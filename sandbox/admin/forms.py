@@ -7,3 +7,7 @@ from ..labels import Role
 
 class RoleChangeForm(FlaskForm):
     role = SelectField(_l("Role"), choices=Role.choices)
+
+
+class AccountStateForm(FlaskForm):
+    """Deactivate or reactivate an account (a button; CSRF only)."""

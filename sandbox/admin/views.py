@@ -10,7 +10,7 @@ from ..labels import Role
 from ..models import User
 from ..services import accounts
 from ..viewhelpers import load_or_404, me, require
-from .forms import RoleChangeForm
+from .forms import AccountStateForm, RoleChangeForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -51,4 +51,19 @@ def change_role(user_id, action):
         flash(exc.message, "danger")
     else:
         flash(message if changed else _("Nothing changed."), "success" if changed else "info")
+    return redirect(url_for(".users", q=request.args.get("q", "")))
+
+
+@bp.route("/users/<int:user_id>/<any(deactivate, reactivate):action>", methods=["POST"])
+def set_account_state(user_id, action):
+    user = load_or_404(User, user_id)
+    if AccountStateForm().validate_on_submit():
+        try:
+            changed = accounts.set_active(me(), user, action == "reactivate")
+        except ValidationFailed as exc:
+            flash(exc.message, "danger")
+        else:
+            message = (_("%(user)s can log in again.", user=user.email) if action == "reactivate" else
+                       _("%(user)s is deactivated and has been logged out everywhere.", user=user.email))
+            flash(message if changed else _("Nothing changed."), "success" if changed else "info")
     return redirect(url_for(".users", q=request.args.get("q", "")))

@@ -31,3 +31,7 @@ class PasswordForm(FlaskForm):
 
 class LanguageForm(FlaskForm):
     next = HiddenField()
+
+
+class EndSessionForm(FlaskForm):
+    """One button per session on the account page ('end'), and 'log out everywhere else'."""

@@ -8,6 +8,7 @@ from .feedback import Feedback, PublicSummary
 from .notifications import EmailStatus, Notification
 from .organisations import Membership, Organisation
 from .reviews import Assignment, ConflictDeclaration, Opinion, OrganisationTie, Review
+from .sessions import UserSession
 from .users import User, UserRole
 from .trials import (AmendmentRequest, Claim, CorrectionOrder, Evaluation, ExtensionRequest, Hearing, Incident,
                      InsuranceCertificate, Trial, TrialReport)
@@ -15,7 +16,7 @@ from .zones import ExemptionType, Zone, zone_exemptions
 
 __all__ = [
     "Application", "AuditCheckpoint", "AuditEvent", "AuditHead", "Document", "ExemptionRequest",
-    "ExemptionType", "Membership", "Organisation", "StageClock", "User", "UserRole", "Zone",
+    "ExemptionType", "Membership", "Organisation", "StageClock", "User", "UserRole", "UserSession", "Zone",
     "zone_exemptions",
     "AgendaItem", "Assignment", "CommitteeMeeting", "Condition", "ConflictDeclaration", "Decision",
     "Opinion", "OrganisationTie", "Review", "Vote", "meeting_members",

@@ -18,6 +18,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[object | None] = mapped_column(UTCDateTime, nullable=True)
+    # True while a self-registered address has not followed its confirmation link; accounts created by the
+    # office, the demo data or the factories never wait.
+    awaiting_confirmation: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # An authority officer's agency, matched to ExemptionType.authority_ko/en to suggest who answers.
     agency: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
 
@@ -35,7 +38,7 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     @property
     def is_active(self):
-        return self.active
+        return self.active and not self.awaiting_confirmation
 
     @property
     def display_name(self):

@@ -1,14 +1,18 @@
 """Accounts, roles and organisations: every write audited in its own transaction."""
+import secrets
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash
 
 from ..audit.record import record
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..labels import Role
 from ..models import Membership, Organisation, User, UserRole
+from . import sessions
 from .transaction import atomic
 
 
@@ -30,30 +34,50 @@ def register_user(email, name, password, roles=(Role.applicant,)):
     return user
 
 
+@lru_cache(maxsize=1)
+def _dummy_hash():
+    # Made by User.set_password itself (on a user never saved), so its algorithm and cost follow any change.
+    probe = User()
+    probe.set_password(secrets.token_urlsafe(16))
+    return probe.password_hash
+
+
 def authenticate(email, password):
-    """The user when the password matches; records the login or the failed attempt either way."""
+    """(user, session token) when the password matches, else (None, None); records the login or the failed
+    attempt either way. An unknown address costs one password check too (against a dummy hash), so the
+    time taken does not tell whether an account exists. Raises ValidationFailed, after recording the
+    failure, when the right password belongs to an address not yet confirmed."""
+    unconfirmed = False
     with atomic():
         user = find_user_by_email(email or "")
-        if user is None or not user.check_password(password or "") or not user.is_active:
+        if user is None:
+            check_password_hash(_dummy_hash(), password or "")
+            matches = False
+        else:
+            matches = user.check_password(password or "")
+        if not matches or not user.is_active:
+            unconfirmed = matches and user.active and user.awaiting_confirmation
             record("user.login_failed", user, actor=user if user else None, actor_label=(email or "")[:254],
-                   data={"email": (email or "")[:254]})
-            return None
-        user.last_login_at = datetime.now(timezone.utc)
-        record("user.logged_in", user, actor=user)
-    return user
+                   data={"email": (email or "")[:254], **({"reason": "unconfirmed"} if unconfirmed else {})})
+            user = None
+        else:
+            user.last_login_at = datetime.now(timezone.utc)
+            token = sessions.open_session(user)
+            record("user.logged_in", user, actor=user)
+    if unconfirmed:
+        raise ValidationFailed(
+            _("Confirm your e-mail address first: follow the link in the message we sent you."))
+    return (user, token) if user is not None else (None, None)
 
 
-def record_logout(user):
-    with atomic():
-        record("user.logged_out", user, actor=user)
-
-
-def change_password(user, current, new):
+def change_password(user, current, new, keep_token=None):
+    """A new password ends every other session of the user; the one it was changed from stays open."""
     with atomic():
         if not user.check_password(current):
             raise ValidationFailed(_("The current password is not correct."))
         user.set_password(new)
         record("user.password_changed", user, actor=user)
+        sessions.end_all(user, sessions.PASSWORD_CHANGED, actor=user, keep_token=keep_token)
 
 
 def grant_role(admin, user, role):
@@ -77,6 +101,23 @@ def revoke_role(admin, user, role):
         for row in held:
             user.roles.remove(row)
         record("user.role_revoked", user, actor=admin, data={"role": role.value, "user": user.email})
+        # A page opened with the role must not keep working: the user logs in again with what is left.
+        sessions.end_all(user, sessions.ROLE_REVOKED, actor=admin)
+    return True
+
+
+def set_active(admin, user, active):
+    """An administrator deactivates an account (every session ends at once) or reactivates it."""
+    with atomic():
+        if admin.id == user.id:
+            raise ValidationFailed(_("You cannot deactivate your own account."))
+        if user.active == active:
+            return False
+        user.active = active
+        record("user.reactivated" if active else "user.deactivated", user, actor=admin,
+               data={"user": user.email})
+        if not active:
+            sessions.end_all(user, sessions.DEACTIVATED, actor=admin)
     return True
 
 

@@ -98,3 +98,23 @@ def log_in(page):
         page.locator("form.form-narrow button[type=submit]").click()
         page.wait_for_load_state()
     return do
+
+
+@pytest.fixture
+def confirmation_link(server_env):
+    """The link in the newest confirmation e-mail queued for an address: the outbox is the test's mailbox."""
+    from sqlalchemy import create_engine, text
+
+    def read(email):
+        engine = create_engine(server_env["DATABASE_URL"])
+        try:
+            with engine.connect() as connection:
+                link = connection.execute(text(
+                    "SELECT n.link FROM notifications n JOIN users u ON u.id = n.user_id "
+                    "WHERE u.email = :email AND n.kind = 'account.confirm' ORDER BY n.id DESC"),
+                    {"email": email}).scalar()
+        finally:
+            engine.dispose()
+        assert link, f"no confirmation e-mail for {email}"
+        return link
+    return read

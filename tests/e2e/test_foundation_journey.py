@@ -1,5 +1,5 @@
-"""A new applicant registers, creates an organisation, logs in again, reads the zones in Korean
-and in English, and logs out — in real headless Chromium."""
+"""A new applicant registers, confirms the address by the e-mailed link, creates an organisation, logs
+in again, reads the zones in Korean and in English, and logs out — in real headless Chromium."""
 import re
 
 import pytest
@@ -8,14 +8,16 @@ from playwright.sync_api import expect
 
 
 @pytest.mark.browser_context_args(locale="ko-KR")
-def test_register_create_organisation_and_read_zones_in_both_languages(page):
+def test_register_create_organisation_and_read_zones_in_both_languages(page, confirmation_link):
     page.goto("/auth/register")
     page.locator("input[name=name]").fill("정새봄")
     page.locator("input[name=email]").fill("saebom@startup.kr")
     page.locator("input[name=password]").fill("a strong password")
     page.locator("input[name=confirm]").fill("a strong password")
     page.locator("main form button[type=submit]").click()
+    expect(page.locator("main")).to_contain_text("saebom@startup.kr")  # "we have sent a message to ..."
 
+    page.goto(confirmation_link("saebom@startup.kr"))
     expect(page).to_have_url(re.compile(r"/applicant/organisations$"))
     page.locator("input[name=create-name]").fill("새봄로보틱스")
     page.locator("input[name=create-registration_number]").fill("314-86-12345")
