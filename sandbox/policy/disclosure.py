@@ -63,10 +63,14 @@ def _everyone(show=FULL, **overrides):
     return {a: overrides.get(a.value, show) for a in (A, *STAFF)}
 
 
+def _to_applicant(*keys, reason=True):
+    """An event the applicant may read: with its reason (when `reason`) and only the named data keys."""
+    return Show(reason=reason, data=frozenset(keys))
+
+
 # Data an applicant may see of a transition: what is asked of them and what was decided for them;
 # never the cited reviews and opinions or the clashes with other applicants' files.
-APPLICANT_TRANSITION = Show(reason=True, data=frozenset({"due", "answer", "conditions", "months", "law", "outcome",
-                                                         "zones"}))
+APPLICANT_TRANSITION = _to_applicant("due", "answer", "conditions", "months", "law", "outcome", "zones")
 TRANSITIONS = ("created", "draft_saved", "submitted", "screening_started", "accepted", "returned",
                "supplement_requested", "supplement_answered", "review_closed", "sent_to_committee", "approved",
                "approved_with_conditions", "rejected", "deferred", "trial_started", "suspended",
@@ -85,12 +89,12 @@ RULES = {
                                      **({"reviewer": DECISION_FOR_JUDGES, "authority": DECISION_FOR_JUDGES}
                                         if t in DECISIONS else {}))
        for t in TRANSITIONS},
-    "document.uploaded": _everyone(),
-    "document.removed": _everyone(),
+    "document.uploaded": _everyone(applicant=_to_applicant("name", "kind", "size", "media_type", "sha256")),
+    "document.removed": _everyone(applicant=_to_applicant("name", "sha256")),
     "document.downloaded": {O: FULL, C: FULL},  # others see only their own downloads
     "letter.downloaded": {O: FULL},
-    "exemption_request.added": _everyone(),
-    "exemption_request.removed": _everyone(),
+    "exemption_request.added": _everyone(applicant=_to_applicant("exemption", "legal_ground")),
+    "exemption_request.removed": _everyone(applicant=_to_applicant("exemption")),
     "agenda.item_added": {A: BARE, O: FULL, R: BARE, AU: BARE, C: FULL},
     "assignment.created": {O: FULL, R: BARE, AU: BARE, C: FULL},
     "assignment.accepted": {O: FULL, R: BARE, AU: BARE, C: FULL},
@@ -101,28 +105,29 @@ RULES = {
     # Individual votes stay with the committee (and the auditors); the office sees that a member voted.
     "vote.cast": {O: BARE, C: FULL},
     "vote.changed": {O: BARE, C: FULL},
-    "conditions.accepted": _everyone(),
-    "trial.plan_fixed": _everyone(),
-    "trial.plan_changed": _everyone(),
-    "trial.insurance_recorded": _everyone(),
-    "trial.report_filed": _everyone(),
-    "trial.result_report_filed": _everyone(),
-    "trial.correction_ordered": _everyone(),
-    "trial.correction_extended": _everyone(),
-    "trial.correction_closed": _everyone(),
-    "trial.extension_request_filed": _everyone(),
-    "trial.extension_decided": _everyone(),
-    "trial.amendment_request_filed": _everyone(),
-    "trial.hearing_recorded": _everyone(applicant=Show(data=frozenset({"held_on"})),
-                                        reviewer=BARE, authority=BARE),
-    "trial.incident_reported": _everyone(),
-    "trial.claim_recorded": _everyone(),
-    "trial.claim_answered": _everyone(),
-    "trial.evaluated": _everyone(applicant=Show(data=frozenset({"outcome", "zones"}))),
-    "feedback.received": _everyone(),
-    "feedback.moderated": _everyone(),
-    "register.summary_published": _everyone(),
-    "register.summary_withdrawn": _everyone(),
+    "conditions.accepted": _everyone(applicant=_to_applicant("decision_id", "conditions")),
+    "trial.plan_fixed": _everyone(applicant=_to_applicant("kpis", "safety_items")),
+    "trial.plan_changed": _everyone(applicant=_to_applicant("kpis", "safety_items")),
+    "trial.insurance_recorded": _everyone(applicant=_to_applicant("insurer", "policy_number", "valid_from",
+                                                                  "valid_until", "problems")),
+    "trial.report_filed": _everyone(applicant=_to_applicant("kind", "breach", "late")),
+    "trial.result_report_filed": _everyone(applicant=_to_applicant("late", "due_on")),
+    "trial.correction_ordered": _everyone(applicant=_to_applicant("breach", "deadline", "report_id")),
+    "trial.correction_extended": _everyone(applicant=_to_applicant("deadline", "extended_to")),
+    "trial.correction_closed": _everyone(applicant=_to_applicant("status")),
+    "trial.extension_request_filed": _everyone(applicant=_to_applicant("months", "new_end")),
+    "trial.extension_decided": _everyone(applicant=_to_applicant("granted", "months", "ends_on")),
+    "trial.amendment_request_filed": _everyone(applicant=_to_applicant("law")),
+    # Who attended a hearing names staff: the applicant sees when it was held.
+    "trial.hearing_recorded": _everyone(applicant=_to_applicant("held_on"), reviewer=BARE, authority=BARE),
+    "trial.incident_reported": _everyone(applicant=_to_applicant("severity", "occurred_at", "outside_zone")),
+    "trial.claim_recorded": _everyone(applicant=_to_applicant("incident_id", "amount_krw", "filed_on", "due_on")),
+    "trial.claim_answered": _everyone(applicant=_to_applicant("outcome", "paid_krw", "decided_on", "late")),
+    "trial.evaluated": _everyone(applicant=_to_applicant("outcome", "zones")),
+    "feedback.received": _everyone(applicant=_to_applicant("has_contact", "has_location")),
+    "feedback.moderated": _everyone(applicant=_to_applicant("status")),
+    "register.summary_published": _everyone(applicant=_to_applicant("summary_ko", "summary_en")),
+    "register.summary_withdrawn": _everyone(applicant=_to_applicant("summary_ko", "summary_en")),
 }
 
 # The capacity an action is done in, where the action alone says it; otherwise the actor's roles do.
@@ -203,17 +208,18 @@ APPLICANT_ADDRESSEE = Viewer(None, Audience.applicant)
 def capacity(event, member_ids=frozenset()):
     """In whose capacity the event's actor acted on the file."""
     fixed = CAPACITY.get(event.action)
-    if fixed:
+    if fixed and fixed != "applicant":
         return fixed
     roles = set((event.actor_role or "").split(","))
     if event.actor_id is None:
         return "public" if "public" in roles else "system"
-    if event.actor_id in member_ids and Role.applicant in roles:
+    if event.actor_id in member_ids:
         return "applicant"
+    # Someone outside the applying organisation acts for it only as staff (or as a former member).
     for held, name in ROLE_CAPACITY:
         if roles & held:
             return name
-    return "office"
+    return fixed or "office"
 
 
 def _is_own(viewer, event, acting_as):
@@ -231,6 +237,8 @@ def rule_for(audience, action):
 
 def disclose_event(viewer, event):
     """The event as `viewer` may see it, or None when it is hidden from them."""
+    if event.action not in RULES and viewer.audience != Audience.auditor:
+        return None  # nobody has decided who may see it yet: auditors only, not even its actor
     acting_as = capacity(event, viewer.member_ids)
     own = _is_own(viewer, event, acting_as)
     show = FULL if own else rule_for(viewer.audience, event.action)
