@@ -282,4 +282,4 @@ def pending_event(action, actor, data, from_state="", to_state=""):
 
 
 from .disclosure_records import (disclose_assignment, disclose_opinion, disclose_review,  # noqa: E402,F401
-                                 disclose_reviews, disclose_vote)
+                                 disclose_reviews, disclose_vote, disclose_votes)

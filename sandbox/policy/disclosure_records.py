@@ -26,6 +26,7 @@ class ShownVote:
 
 @dataclass(frozen=True)
 class ShownOpinion:
+    id: int
     authority: str
     verdict: object
     reasons: str
@@ -70,6 +71,10 @@ def disclose_reviews(viewer, reviews):
     return [shown for shown in (disclose_review(viewer, r, n) for n, r in enumerate(ordered, 1)) if shown]
 
 
+def disclose_votes(viewer, votes):
+    return [shown for shown in (disclose_vote(viewer, v) for v in votes) if shown is not None]
+
+
 def disclose_vote(viewer, vote):
     """Individual votes stay with the committee and the auditors."""
     from .disclosure import Audience
@@ -79,13 +84,16 @@ def disclose_vote(viewer, vote):
 
 
 def disclose_opinion(viewer, opinion):
+    """Opinions are advice to the committee: not for the applicant; fellow judges read them unsigned."""
     from .disclosure import NEUTRAL_LABELS, Audience
-    if viewer.audience == Audience.applicant:
+    if opinion is None or viewer.audience == Audience.applicant:
         return None
     if viewer.audience in (Audience.office, Audience.committee, Audience.auditor) \
             or opinion.authority_id == viewer.user_id:
-        return ShownOpinion(opinion.authority.display_name, opinion.verdict, opinion.reasons, opinion.conditions)
-    return ShownOpinion(str(NEUTRAL_LABELS["authority"]), opinion.verdict, opinion.reasons, opinion.conditions)
+        return ShownOpinion(opinion.id, opinion.authority.display_name, opinion.verdict, opinion.reasons,
+                            opinion.conditions)
+    return ShownOpinion(opinion.id, str(NEUTRAL_LABELS["authority"]), opinion.verdict, opinion.reasons,
+                        opinion.conditions)
 
 
 def disclose_assignment(viewer, assignment):
