@@ -9,7 +9,7 @@ from ..errors import SandboxError
 from ..extensions import db
 from ..models import Application, Assignment, Review
 from ..policy.disclosure import Audience, disclose_reviews
-from ..services import committee
+from ..services import committee, reviews
 from ..services.conditions import format_parameters
 from ..viewhelpers import load_or_404, me, require
 from .views import bp
@@ -36,6 +36,9 @@ def _shown_reviews(user, application):
     viewer = policy.viewer_of(user, application)
     if viewer.audience not in (Audience.office, Audience.auditor, Audience.applicant) or not application.id:
         return []
+    if viewer.audience == Audience.applicant:
+        # Only the reviews that counted: one from a reviewer later found conflicted is not addressed to them.
+        return disclose_reviews(viewer, reviews.valid_reviews(application))
     submitted = db.session.scalars(select(Review).join(Assignment).where(Assignment.application_id == application.id)
                                    .order_by(Review.id)).all()
     return disclose_reviews(viewer, submitted)

@@ -25,3 +25,10 @@ def test_the_applicant_does_not_read_reviewers_names_or_decline_reasons(client, 
         assert reviewer.email not in page and reviewer.name not in page
     assert DECLINE_REASON not in page
     assert "the sandbox office" in page  # staff appear under neutral labels
+
+
+def test_the_neutral_labels_read_in_korean(client, trail):
+    application = trail.reviewed()
+    login(client, application.created_by)
+    page = client.get(f"/files/{application.id}", headers={"Accept-Language": "ko"}).get_data(as_text=True)
+    assert "샌드박스 사무국" in page and trail.office.email not in page
