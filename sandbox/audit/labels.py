@@ -49,6 +49,7 @@ ACTION_LABELS = {
     "meeting.created": _l("Meeting created"),
     "opinion.given": _l("Opinion given"),
     "review.submitted": _l("Review submitted"),
+    "vote.cast": _l("Vote cast"),
     "vote.changed": _l("Vote cast or changed"),
     "organisation.created": _l("Organisation created"),
     "organisation.joined": _l("Joined an organisation"),

@@ -10,6 +10,7 @@ from ..errors import SandboxError
 from ..extensions import db
 from ..models import AgendaItem, CommitteeMeeting, Vote
 from ..models.committee import ConditionKind, DecisionOutcome, VoteChoice
+from ..policy.disclosure import disclose_opinion, disclose_reviews, disclose_votes
 from ..services import committee, conflicts, reviews
 from ..services.conditions import format_parameters
 from ..viewhelpers import load_or_404, me, require
@@ -52,11 +53,13 @@ def _item_page(item, status=200, form=None):
         abort(403)
     form = form or {}
     cleared = policy.may(user, "application.view", application)
-    opinions = [(r, reviews.opinion_for(r)) for r in application.exemption_requests]
+    viewer = policy.viewer_of(user, application)  # the page shows people and votes as the rule allows
+    opinions = [(r, disclose_opinion(viewer, reviews.opinion_for(r))) for r in application.exemption_requests]
     return render_template(
         "committee/item.html", item=item, app=application, state=ApplicationState(application.state),
         cleared=cleared, declaration=conflicts.latest_declaration(user, application),
-        reviews=reviews.visible_reviews(user, application) if cleared else [], opinions=opinions,
+        reviews=disclose_reviews(viewer, reviews.visible_reviews(user, application)) if cleared else [],
+        opinions=opinions, votes=disclose_votes(viewer, item.votes),
         tally=committee.tally(item), quorum=committee.quorum_problems(application),
         my_vote=db.session.scalar(select(Vote).where(Vote.item_id == item.id, Vote.member_id == user.id)),
         may_vote=policy.may(user, "vote.cast", item), may_decide=cleared and item.decision is None

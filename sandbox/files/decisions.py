@@ -2,11 +2,13 @@
 applicant's acceptance of the conditions, and links to each role's review work on the file."""
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from .. import policy
 from ..errors import SandboxError
-from ..labels import Role
-from ..models import Application
+from ..extensions import db
+from ..models import Application, Assignment, Review
+from ..policy.disclosure import Audience, disclose_reviews
 from ..services import committee, reviews
 from ..services.conditions import format_parameters
 from ..viewhelpers import load_or_404, me, require
@@ -24,9 +26,22 @@ def review_panel(application):
         "can_accept": policy.may(user, "conditions.accept", application),
         "manage_url": url_for("secretariat.file_assignments", application_id=application.id)
         if policy.may(user, "assignment.manage") else None,
-        "reviews": reviews.visible_reviews(user, application)
-        if user.role_set & {Role.secretariat, Role.auditor} else [],
+        "reviews": _shown_reviews(user, application),
     }
+
+
+def _shown_reviews(user, application):
+    """The file page's reviews: all of them for the office and the auditors; for the applicant, once the
+    decision is recorded, the comments written to them, with the reviewers unnamed (the disclosure rule)."""
+    viewer = policy.viewer_of(user, application)
+    if viewer.audience not in (Audience.office, Audience.auditor, Audience.applicant) or not application.id:
+        return []
+    if viewer.audience == Audience.applicant:
+        # Only the reviews that counted: one from a reviewer later found conflicted is not addressed to them.
+        return disclose_reviews(viewer, reviews.valid_reviews(application))
+    submitted = db.session.scalars(select(Review).join(Assignment).where(Assignment.application_id == application.id)
+                                   .order_by(Review.id)).all()
+    return disclose_reviews(viewer, submitted)
 
 
 @bp.route("/<int:application_id>/conditions/accept", methods=["POST"])

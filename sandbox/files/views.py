@@ -88,6 +88,8 @@ def show(application_id):
     user = me()
     whole_history = request.args.get("history") == "all"
     events, earlier = (timeline(application), False) if whole_history else recent_timeline(application)
+    # The page shows events only as the disclosure rule lets this viewer see them.
+    events = policy.disclose_events(policy.viewer_of(user, application), events)
     return render_template(
         "files/show.html", app=application, state=ApplicationState(application.state),
         clock=clocks.view(application.current_clock), actions=_with_urls(application, available_triggers(application, user)),

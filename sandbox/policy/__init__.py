@@ -118,3 +118,7 @@ def may(user, action, obj=None):
 def ensure(user, action, obj=None):
     if not may(user, action, obj):
         raise PermissionDenied(action)
+
+
+# What a viewer may see of a file's events and people: the one disclosure rule (policy/disclosure.py).
+from .disclosure import Audience, disclose_event, disclose_events, viewer_of  # noqa: E402,F401

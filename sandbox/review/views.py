@@ -14,6 +14,7 @@ from ..errors import SandboxError
 from ..extensions import db
 from ..models import Application, Assignment, Organisation
 from ..models.reviews import AssignmentRole, AssignmentStatus, Recommendation, TieKind
+from ..policy.disclosure import disclose_reviews
 from ..services import assignments, conflicts, reviews
 from ..viewhelpers import load_or_404, me, require
 
@@ -84,7 +85,9 @@ def assignment_page(assignment_id, status=200, form=None):
         "review/assignment.html", a=assignment, app=application, cleared=cleared,
         declaration=conflicts.latest_declaration(user, application),
         may_review=policy.may(user, "review.submit", assignment), rubric=reviews.rubric(),
-        recommendations=Recommendation, others=reviews.visible_reviews(user, application) if cleared else [],
+        recommendations=Recommendation,
+        others=disclose_reviews(policy.viewer_of(user, application), reviews.visible_reviews(user, application))
+        if cleared else [],
         form=form or {}), status
 
 

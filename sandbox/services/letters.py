@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ..audit.record import record
 from ..extensions import db
 from ..models import AuditEvent
+from ..policy.disclosure import APPLICANT_ADDRESSEE, disclose_event
 from .transaction import atomic
 
 LANGUAGES = ("ko", "en")
@@ -64,7 +65,9 @@ def _conditions(data):
 
 
 def _context(application, event, lang):
-    data = event.data or {}
+    # A letter is addressed to the applicant: it quotes the event only as the applicant may see it.
+    shown = disclose_event(APPLICANT_ADDRESSEE, event)
+    data = shown.data if shown is not None else {}
     zone = application.zone
     submitted = application.submitted_at
     days = current_app.config.get("QUICK_CONFIRMATION_DAYS", 30)
@@ -72,7 +75,8 @@ def _context(application, event, lang):
         "application": application, "reference": application.reference or f"#{application.id}",
         "title": application.display_title, "organisation": application.organisation.name,
         "zone": (zone.name_ko if lang == "ko" else zone.name_en) if zone else "",
-        "reason": data.get("reason", ""), "conditions": _conditions(data), "due": data.get("due", ""),
+        "reason": shown.reason if shown is not None else "", "conditions": _conditions(data),
+        "due": data.get("due", ""),
         "answer": application.answer, "question": application.question,
         "issued_on": event.occurred_at.date().isoformat(), "event_seq": event.seq,
         "submitted_on": submitted.date().isoformat() if submitted else "",

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..labels import Role
 from ..models import AuditEvent, EmailStatus, Membership, Notification, User, UserRole
 from ..models.base import conflict_insert
+from ..policy.disclosure import Audience, Viewer, disclose_event, pending_event
 from ..workflow.states import ApplicationState as S
 from .transaction import atomic
 
@@ -104,16 +105,25 @@ def _default_locale():
     return current_app.config.get("BABEL_DEFAULT_LOCALE", "ko")
 
 
-def _transition_text(application, trigger, source, dest, actor, reason):
+def _transition_text(application, source, dest, shown):
+    """Subject and body of a transition notice, from the event as its reader may see it (`shown`)."""
     reference = application.reference or f"#{application.id}"
-    who = _("the system") if not hasattr(actor, "display_name") else actor.display_name
     subject = _("[%(ref)s] %(state)s", ref=reference, state=S(dest).label)
     lines = [_("The file “%(title)s” (%(ref)s) moved from “%(source)s” to “%(dest)s” (by %(who)s).",
                title=application.display_title, ref=reference, source=S(source).label, dest=S(dest).label,
-               who=who)]
-    if reason:
-        lines.append(_("Reason: %(reason)s", reason=reason))
+               who=shown.actor if shown is not None else _("the system"))]
+    if shown is not None and shown.reason:
+        lines.append(_("Reason: %(reason)s", reason=shown.reason))
     return subject, "\n\n".join(lines)
+
+
+def _texts_for(application, source, dest, event, member_ids):
+    """(the applicant's text, the office's text): the same news, each as the disclosure rule lets its
+    readers see the event (the applicant sees staff only as "the sandbox office", "the committee")."""
+    applicant = Viewer(None, Audience.applicant, frozenset(member_ids))
+    office = Viewer(None, Audience.office, frozenset(member_ids))
+    return tuple(_transition_text(application, source, dest, disclose_event(viewer, event))
+                 for viewer in (applicant, office))
 
 
 @dataclass
@@ -145,12 +155,14 @@ def prepare_transition_notices(application, trigger, source, dest, actor, reason
         application.zone, application.organisation  # noqa: B018 - loaded here, outside the lock
     members, office = recipients if recipients is not None else transition_recipients(application, trigger)
     link = site_path("files.show", application_id=application.id)
+    event = pending_event(action or f"application.{trigger}", actor, {"reason": reason} if reason else {},
+                          source, dest)
     with force_locale(_default_locale()):
-        text = _transition_text(application, trigger, source, dest, actor, reason)
+        text, office_text = _texts_for(application, source, dest, event, {m.id for m in members})
     notices = TransitionNotices(trigger, link, members, text)
     if trigger in OFFICE_TRIGGERS:
         notices.office = office
-        notices.office_text = text  # the office reads the same plain text
+        notices.office_text = office_text
     return notices
 
 

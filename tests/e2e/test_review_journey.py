@@ -68,7 +68,10 @@ def _reviewers_review(page, log_in):
         page.fill("#comments_to_committee", f"Reviewer {n}: sound safety plan.")
         page.locator("form[action$='/review'] button").click()
         page.wait_for_load_state("domcontentloaded")
-        assert page.locator("text=Reviewer 1: sound safety plan.").count() == 1, "others' reviews show after mine"
+        assert page.locator(f"text=Reviewer {n}: sound safety plan.").count() == 1, "my review shows in full"
+        # Others' reviews show after mine, unsigned and without what they wrote for the committee only.
+        assert page.locator("#others-heading ~ ul li").count() == n
+        assert page.locator("text=Reviewer 1: sound safety plan.").count() == (1 if n == 1 else 0)
 
 
 def _authority_gives_opinions(page, log_in):
