@@ -93,8 +93,24 @@ def test_an_admin_given_a_file_role_still_may_not_act_on_files(client, make_user
 
 
 @pytest.mark.parametrize("role,action", [(Role.committee, "vote.cast"), (Role.chair, "decision.record"),
-                                         (Role.reviewer, "review.submit"), (Role.authority, "opinion.give")])
+                                         (Role.reviewer, "review.submit"), (Role.authority, "opinion.give"),
+                                         (Role.reviewer, "assignment.answer"), (Role.applicant, "application.create")])
 def test_the_admin_role_excludes_every_file_act(make_user, role, action):
     admin, colleague = make_user(Role.admin), make_user(Role.admin)
     accounts.grant_role(colleague, admin, role)
     assert ADMIN_REASON in policy.refusals(admin, action, None)
+
+
+def test_an_admin_is_neither_assigned_to_a_file_nor_seated_on_a_meeting(make_user):
+    from datetime import date
+    from sandbox.services import assignments, committee
+    admin, colleague, office = make_user(Role.admin), make_user(Role.admin), make_user(Role.secretariat)
+    accounts.grant_role(colleague, admin, Role.reviewer)
+    accounts.grant_role(colleague, admin, Role.committee)
+    application = ApplicationFactory(state=S.submitted)
+    fire(application, "screen", office)
+    problems = assignments.assignment_problems(application, admin, "reviewer")
+    assert any("administrators do not act on files" in p for p in problems)
+    with pytest.raises(ValidationFailed) as excinfo:
+        committee.create_meeting(office, "Meeting", date(2030, 1, 1), [admin])
+    assert any("administrators do not act on files" in r for r in excinfo.value.reasons)

@@ -44,9 +44,10 @@ TRIAL_ACTIONS = frozenset({"trial.view", "trial.operate", "trial.supervise", "tr
 
 # Acts on files (DESIGN §2): the administrator role excludes them all, whatever other roles it comes with,
 # so whoever manages accounts never also judges or moves a file. Every `application.<trigger>` is one too.
+# Declaring a conflict is not: it only ever closes a file to the person who declares it.
 FILE_ACTS = frozenset({"application.create", "application.edit", "document.upload", "document.delete",
                        "assignment.manage", "meeting.manage", "trial.operate", "trial.supervise", "trial.office",
-                       "feedback.moderate", *REVIEW_ACTIONS})
+                       "feedback.moderate", *(REVIEW_ACTIONS - {"conflict.declare"})})
 FILE_READS = frozenset({"application.view", "application.timeline"})
 # The acts separation of duties judges (services/duties.py); workflow triggers name their own.
 DUTY_ACTS = {"vote.cast": "vote", "decision.record": "decide"}

@@ -144,6 +144,7 @@ def _own(user, assignment):
         raise PermissionDenied("assignment.answer")
     if assignment.status != AssignmentStatus.proposed:
         raise ValidationFailed(_("You have already answered this assignment."))
+    policy.ensure(user, "assignment.answer", assignment)  # e.g. refused to the administrator role, saying so
 
 
 def accept_assignment(user, assignment):
