@@ -203,3 +203,13 @@ def test_every_refused_vote_leaves_no_audit_event(cast, client, db):
     client.post(f"/committee/items/{item.id}/vote", data={"choice": "recuse", "reason": "x"})
     after = db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action.like("vote.%")))
     assert after == before
+
+
+def test_a_tie_that_ended_before_the_file_came_in_does_not_bar_the_vote(cast):
+    person = _given(UserFactory(), Role.committee)
+    application = cast.in_review(submitted_at=datetime.now(timezone.utc) - timedelta(days=60))
+    conflicts.record_tie(person, application.organisation, "employment", date(2015, 1, 1), date(2018, 12, 31))
+    application, item = cast.to_agenda(application, extra_members=[person])
+    conflicts.declare_conflict(person, application, False)
+    assert policy.refusals(person, "vote.cast", item) == []
+    assert committee.cast_vote(person, item, "approve").member_id == person.id
