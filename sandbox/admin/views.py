@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
-from ..errors import ValidationFailed
+from ..errors import PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..labels import Role
 from ..models import User
@@ -47,7 +47,7 @@ def change_role(user_id, action):
         else:
             changed = accounts.revoke_role(me(), user, role)
             message = _("%(user)s no longer has the role %(role)s.", user=user.email, role=role.label)
-    except ValidationFailed as exc:
+    except (ValidationFailed, PermissionDenied) as exc:
         flash(exc.message, "danger")
     else:
         flash(message if changed else _("Nothing changed."), "success" if changed else "info")

@@ -64,6 +64,9 @@ def _item_page(item, status=200, form=None):
         my_vote=db.session.scalar(select(Vote).where(Vote.item_id == item.id, Vote.member_id == user.id)),
         may_vote=policy.may(user, "vote.cast", item), may_decide=cleared and item.decision is None
         and policy.may(user, "decision.record", application),
+        # Said in place of the vote or decision form: what keeps this member from it (their acts on the file).
+        vote_refusals=policy.refusals(user, "vote.cast", item) if item.decision is None else [],
+        decide_refusals=policy.refusals(user, "decision.record", application) if item.decision is None else [],
         choices=VoteChoice, outcomes=DecisionOutcome, kinds=ConditionKind,
         conditions=_proposed_conditions(application, form), form=form,
         clashes=sites.clash_summary(application) if cleared else None), status

@@ -4,6 +4,7 @@ from .audit import AuditCheckpoint, AuditEvent, AuditHead
 from .clocks import StageClock
 from .committee import AgendaItem, CommitteeMeeting, Condition, Decision, Vote, meeting_members
 from .documents import Document
+from .duties import DutyKind, FileDuty
 from .feedback import Feedback, PublicSummary
 from .notifications import EmailStatus, Notification
 from .organisations import Membership, Organisation
@@ -15,8 +16,9 @@ from .trials import (AmendmentRequest, Claim, CorrectionOrder, Evaluation, Exten
 from .zones import ExemptionType, Zone, zone_exemptions
 
 __all__ = [
-    "Application", "AuditCheckpoint", "AuditEvent", "AuditHead", "Document", "ExemptionRequest",
-    "ExemptionType", "Membership", "Organisation", "StageClock", "User", "UserRole", "UserSession", "Zone",
+    "Application", "AuditCheckpoint", "AuditEvent", "AuditHead", "Document", "DutyKind", "ExemptionRequest",
+    "ExemptionType", "FileDuty", "Membership", "Organisation", "StageClock", "User", "UserRole", "UserSession",
+    "Zone",
     "zone_exemptions",
     "AgendaItem", "Assignment", "CommitteeMeeting", "Condition", "ConflictDeclaration", "Decision",
     "Opinion", "OrganisationTie", "Review", "Vote", "meeting_members",

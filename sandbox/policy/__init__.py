@@ -42,6 +42,22 @@ REVIEW_ACTIONS = frozenset({"assignment.answer", "conflict.declare", "review.sub
 TRIAL_ACTIONS = frozenset({"trial.view", "trial.operate", "trial.supervise", "trial.office", "feedback.moderate",
                            "feedback.view"})
 
+# Acts on files (DESIGN §2): the administrator role excludes them all, whatever other roles it comes with,
+# so whoever manages accounts never also judges or moves a file. Every `application.<trigger>` is one too.
+# Declaring a conflict is not: it only ever closes a file to the person who declares it.
+FILE_ACTS = frozenset({"application.create", "application.edit", "document.upload", "document.delete",
+                       "assignment.manage", "meeting.manage", "trial.operate", "trial.supervise", "trial.office",
+                       "feedback.moderate", *(REVIEW_ACTIONS - {"conflict.declare"})})
+FILE_READS = frozenset({"application.view", "application.timeline"})
+# The acts separation of duties judges (services/duties.py); workflow triggers name their own.
+DUTY_ACTS = {"vote.cast": "vote", "decision.record": "decide"}
+
+
+def admin_refusal():
+    from flask_babel import gettext as _
+    return _("You hold the administrator role: administrators manage accounts and do not act on files.")
+
+
 # Who sees a file once it has left the applicant's hands (assignments narrow this in the Review issue).
 READ_ALL_FILES = {Role.secretariat, Role.auditor}
 EDITABLE_STATES = {S.draft}
@@ -79,12 +95,51 @@ def _may_fire(user, application, trigger):
         return False
     if allowed == {Role.applicant}:
         return _is_member(user, application)
-    from ..services.reviews import separation_problems
-    return not separation_problems(user, application, trigger)
+    return True
+
+
+def _trigger(action):
+    """The workflow trigger an `application.<trigger>` action fires (None for any other action)."""
+    if action.startswith("application.") and action not in FILE_ACTS | FILE_READS:
+        return action.split(".", 1)[1]
+    return None
+
+
+def _roles_allow(user, action, obj):
+    """Whether the roles (and, for a trigger, membership or the meeting) would allow the act at all."""
+    trigger = _trigger(action)
+    if trigger is not None:
+        return obj is not None and _may_fire(user, obj, trigger)
+    if action in REVIEW_ACTIONS:
+        from .review import roles_allow_review_action
+        return roles_allow_review_action(user, action, obj)
+    return True
+
+
+def refusals(user, action, obj=None):
+    """Why `user` may not do `action` although their roles would let them: they hold the administrator role
+    (administrators manage accounts and never act on files), or what they did on this file keeps them from
+    it (separation of duties, services/duties.py). Empty when nothing of the sort stands in the way; pages
+    show these reasons in place of the action, and ensure() puts them in the refusal."""
+    roles = _roles(user)
+    trigger = _trigger(action)
+    if not roles or (action not in FILE_ACTS and trigger is None) or not _roles_allow(user, action, obj):
+        return []
+    reasons = [admin_refusal()] if Role.admin in roles else []
+    act = DUTY_ACTS.get(action) or trigger
+    application = getattr(obj, "application", obj)
+    if act is not None and application is not None:
+        from ..services.duties import separation_problems
+        reasons += separation_problems(user, application, act)
+    return reasons
 
 
 def may(user, action, obj=None):
     """True when `user` may do `action` (on `obj`, when the action concerns one)."""
+    return _may_by_rules(user, action, obj) and not refusals(user, action, obj)
+
+
+def _may_by_rules(user, action, obj=None):
     roles = _roles(user)
     if action in ROLE_ACTIONS:
         return bool(roles & ROLE_ACTIONS[action])
@@ -117,7 +172,8 @@ def may(user, action, obj=None):
 
 def ensure(user, action, obj=None):
     if not may(user, action, obj):
-        raise PermissionDenied(action)
+        reasons = refusals(user, action, obj)
+        raise PermissionDenied(reasons[0] if reasons else action, reasons)
 
 
 # What a viewer may see of a file's events and people: the one disclosure rule (policy/disclosure.py).

@@ -62,6 +62,29 @@ def _may_accept_conditions(user, application):
     return S(application.state) == S.approved and decision is not None and decision.needs_acceptance
 
 
+# The roles each act needs, before the file's state, assignments, declarations and duties are looked at.
+ACTION_ROLES = {"review.submit": {Role.reviewer}, "opinion.give": {Role.authority},
+                "vote.cast": {Role.committee, Role.chair}, "decision.record": {Role.chair},
+                "conditions.accept": {Role.applicant}}
+
+
+def roles_allow_review_action(user, action, obj=None):
+    """Whether the roles (and, given the object, the person's place on it: their assignment, their meeting)
+    would allow the act, so a refusal for the administrator role or for duties on the file is worth saying."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    needed = ACTION_ROLES.get(action)
+    if needed is not None and not user.role_set & needed:
+        return False
+    if obj is None:
+        return True
+    if action == "vote.cast":
+        return any(m.id == user.id for m in obj.meeting.members)
+    if action in {"review.submit", "opinion.give", "assignment.answer"}:
+        return obj.user_id == user.id
+    return True
+
+
 def may_review_action(user, action, obj):
     if user is None or not getattr(user, "is_authenticated", False):
         return False
@@ -77,9 +100,8 @@ def may_review_action(user, action, obj):
     if action == "vote.cast":
         return _may_vote(user, obj)
     if action == "decision.record":
-        from ..services.reviews import separation_problems
-        return Role.chair in user.role_set and S(obj.state) == S.committee \
-            and not separation_problems(user, obj, "approve")
+        # Separation of duties (what the chair did on this file) is policy.refusals, applied by policy.may.
+        return Role.chair in user.role_set and S(obj.state) == S.committee
     if action == "conditions.accept":
         return _may_accept_conditions(user, obj)
     raise KeyError(action)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
+from .. import policy
 from ..audit.record import record
 from ..errors import ValidationFailed
 from ..extensions import db
@@ -81,7 +82,11 @@ def change_password(user, current, new, keep_token=None):
 
 
 def grant_role(admin, user, role):
+    """Another administrator grants the role: nobody grants a role to themselves (DESIGN §2)."""
+    policy.ensure(admin, "admin.roles")
     role = Role(role)
+    if admin.id == user.id:
+        raise ValidationFailed(_("You cannot grant a role to yourself; another administrator must do it."))
     with atomic():
         if role in user.role_set:
             return False
@@ -91,6 +96,7 @@ def grant_role(admin, user, role):
 
 
 def revoke_role(admin, user, role):
+    policy.ensure(admin, "admin.roles")
     role = Role(role)
     with atomic():
         if admin.id == user.id and role == Role.admin:

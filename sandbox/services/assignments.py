@@ -14,17 +14,16 @@ from ..audit.record import record
 from ..errors import PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..labels import Role
-from ..models import Application, Assignment, AuditEvent, ExemptionRequest, ExemptionType, User, UserRole
+from ..models import Application, Assignment, ExemptionRequest, ExemptionType, User, UserRole
 from ..models.reviews import AssignmentRole, AssignmentStatus
 from ..workflow.states import ApplicationState as S
 from .conflicts import conflict_problems
+from .duties import screeners
 from .transaction import atomic
 
 ASSIGNABLE_STATES = frozenset({S.submitted, S.screening, S.supplement_requested, S.expert_review,
                                S.exemption_check})
 OPEN_STATUSES = (AssignmentStatus.proposed, AssignmentStatus.accepted)
-# The audit actions of screening a file: whoever did them may not also review or decide it.
-SCREENING_ACTIONS = ("application.screening_started", "application.accepted")
 
 
 def max_load():
@@ -39,11 +38,6 @@ def open_load(user):
     """Files the person is still working on (proposed or accepted, not yet done)."""
     return db.session.scalar(select(func.count()).select_from(Assignment).where(
         Assignment.user_id == user.id, Assignment.status.in_(OPEN_STATUSES))) or 0
-
-
-def screeners(application):
-    return set(db.session.scalars(select(AuditEvent.actor_id).where(
-        AuditEvent.application_id == application.id, AuditEvent.action.in_(SCREENING_ACTIONS))).all())
 
 
 def active_assignment(user, application, exemption_request=None):
@@ -70,6 +64,8 @@ def assignment_problems(application, user, role, exemption_request=None, planned
         reasons.append(_("%(name)s is already assigned to this.", name=user.display_name))
     if user.id in screeners(application):
         reasons.append(_("%(name)s screened this file and may not also review it.", name=user.display_name))
+    if Role.admin in user.role_set:
+        reasons.append(_("%(name)s is an administrator; administrators do not act on files.", name=user.display_name))
     reasons.extend(conflict_problems(user, application))
     if role == AssignmentRole.reviewer and open_load(user) + planned >= max_load():
         reasons.append(_("%(name)s already has %(load)d open reviews (the maximum is %(max)d).",
@@ -148,6 +144,7 @@ def _own(user, assignment):
         raise PermissionDenied("assignment.answer")
     if assignment.status != AssignmentStatus.proposed:
         raise ValidationFailed(_("You have already answered this assignment."))
+    policy.ensure(user, "assignment.answer", assignment)  # e.g. refused to the administrator role, saying so
 
 
 def accept_assignment(user, assignment):

@@ -18,6 +18,7 @@ from ..workflow.service import fire
 from ..workflow.states import ApplicationState as S
 from .conditions import clean_conditions
 from .conflicts import conflict_problems
+from .duties import barred_from_voting
 from .transaction import atomic
 
 
@@ -49,6 +50,8 @@ def create_meeting(office, title, meets_on, members):
         problems.append(_("Choose the members of the meeting."))
     problems += [_("%(name)s is not a committee member.", name=m.display_name)
                  for m in members if not m.role_set & {Role.committee, Role.chair}]
+    problems += [_("%(name)s is an administrator; administrators do not act on files.", name=m.display_name)
+                 for m in members if Role.admin in m.role_set]
     if problems:
         raise ValidationFailed(problems[0], problems)
     with atomic():
@@ -111,15 +114,18 @@ def cast_vote(member, item, choice, reason=""):
 
 
 def tally(item):
-    """Who counts for quorum: members minus recusals and declared or recorded conflicts."""
+    """Who counts for quorum: members minus recusals, declared or recorded conflicts, and those whose acts
+    on the file bar them from voting on it (separation of duties; a vote of theirs never counts)."""
     application = item.application
     conflicted = {m.id for m in item.meeting.members if conflict_problems(m, application)}
-    recused = {v.member_id for v in item.votes if v.choice == VoteChoice.recuse} | conflicted
+    barred = barred_from_voting(item.meeting.members, application)
+    recused = {v.member_id for v in item.votes if v.choice == VoteChoice.recuse} | conflicted | barred
     eligible = [m for m in item.meeting.members if m.id not in recused]
     cast = [v for v in item.votes if v.member_id not in recused]
     minimum = int(current_app.config.get("COMMITTEE_QUORUM_MIN", 3))
     needed = max(minimum, len(eligible) // 2 + 1)
-    return {"eligible": eligible, "cast": cast, "recused": recused, "conflicted": conflicted, "needed": needed}
+    return {"eligible": eligible, "cast": cast, "recused": recused, "conflicted": conflicted, "barred": barred,
+            "needed": needed}
 
 
 def quorum_problems(application):

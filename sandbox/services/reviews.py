@@ -1,6 +1,6 @@
 """Expert reviews and authority opinions, and the checks the workflow and the policy ask of them:
-how many valid reviews a file has, which exemptions still lack an opinion, who may see a file, and
-separation of duties (one person may not screen, review and decide the same file)."""
+how many valid reviews a file has, which exemptions still lack an opinion and who may see a file.
+Separation of duties (one person may not screen, review and decide the same file) lives in duties.py."""
 from datetime import datetime, timezone
 
 from flask import current_app
@@ -13,11 +13,11 @@ from ..audit.record import record
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..labels import Role
-from ..models import AgendaItem, Assignment, CommitteeMeeting, Decision, Opinion, Review
+from ..models import AgendaItem, Assignment, CommitteeMeeting, Opinion, Review
 from ..models.reviews import AssignmentRole, AssignmentStatus, Recommendation, Verdict
-from .assignments import screeners
 from .conditions import clean_conditions
 from .conflicts import conflict_problems, declared_no_conflict
+from .duties import separation_problems  # noqa: F401  (re-exported: the rule lives in duties.py)
 from .transaction import atomic
 
 # DESIGN §4. Override with the REVIEW_RUBRIC setting: [{"key", "weight", "gate"}]; gate is the share
@@ -37,8 +37,6 @@ CRITERION_LABELS = {
     "zone_fit": _l("Zone fit and resident acceptance"),
 }
 APPROVING = (Recommendation.approve, Recommendation.approve_with_conditions)
-CHAIR_TRIGGERS = frozenset({"approve", "approve_with_conditions", "reject", "defer"})
-SCREENING_TRIGGERS = frozenset({"screen", "accept"})
 
 
 def rubric():
@@ -119,26 +117,6 @@ def has_unconflicted_assignment(user, application):
         return False
     return _holds_assignment(user, application) or (
         bool(roles & {Role.committee, Role.chair}) and _on_agenda_for(user, application))
-
-
-def separation_problems(user, application, trigger):
-    """Reasons `user` may not fire `trigger` because they hold another duty on the same file."""
-    reasons = []
-    reviewed = any(a.user_id == user.id and a.status != AssignmentStatus.declined
-                   for a in _reviewer_assignments(application))
-    if trigger in SCREENING_TRIGGERS:
-        if reviewed:
-            reasons.append(_("You review this file, so you may not screen it."))
-        if db.session.scalar(select(Decision.id).where(Decision.application_id == application.id,
-                                                       Decision.decided_by_id == user.id).limit(1)):
-            reasons.append(_("You decided on this file, so you may not screen it."))
-    if trigger in CHAIR_TRIGGERS:
-        if user.id in screeners(application):
-            reasons.append(_("You screened this file, so you may not decide it."))
-        if reviewed:
-            reasons.append(_("You reviewed this file, so you may not decide it."))
-        reasons.extend(conflict_problems(user, application))
-    return reasons
 
 
 def visible_reviews(user, application):

@@ -145,6 +145,14 @@ def every_exemption_has_opinion(application, **_data):
     return exemptions_without_opinion(application)
 
 
+def decider_has_no_other_duty(application, actor=None, **_data):
+    """Whoever screened, reviewed, answered for an authority on, or is tied to the file does not decide it."""
+    if actor is None or not hasattr(actor, "role_set"):
+        return []
+    from ..services.duties import separation_problems
+    return separation_problems(actor, application, "decide")
+
+
 def quorum(application, **_data):
     from ..services.committee import quorum_problems
     return quorum_problems(application)

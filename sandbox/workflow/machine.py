@@ -67,13 +67,14 @@ def _review_steps(submit_guards):
              (g.enough_reviews,)),
         Step("to_committee", (S.exemption_check,), S.committee, OFFICE, _l("Put on the committee agenda"),
              (g.every_exemption_has_opinion,)),
-        Step("approve", (S.committee,), S.approved, CHAIR, _l("Record approval"), (g.quorum,)),
+        Step("approve", (S.committee,), S.approved, CHAIR, _l("Record approval"),
+             (g.decider_has_no_other_duty, g.quorum)),
         Step("approve_with_conditions", (S.committee,), S.approved, CHAIR, _l("Record approval with conditions"),
-             (g.quorum, g.has_conditions)),
-        Step("reject", (S.committee,), S.rejected, CHAIR, _l("Record rejection"), (g.quorum,),
-             needs_reason=True, style="danger"),
+             (g.decider_has_no_other_duty, g.quorum, g.has_conditions)),
+        Step("reject", (S.committee,), S.rejected, CHAIR, _l("Record rejection"),
+             (g.decider_has_no_other_duty, g.quorum), needs_reason=True, style="danger"),
         Step("defer", (S.committee,), S.committee, CHAIR, _l("Defer to the next meeting"),
-             needs_reason=True, style="secondary"),
+             (g.decider_has_no_other_duty,), needs_reason=True, style="secondary"),
     ]
     return steps
 

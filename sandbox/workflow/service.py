@@ -17,6 +17,7 @@ from ..models import Application, Notification, Zone
 from ..services.letters import LETTER_KINDS
 from ..services.notifications import (prepare_transition_notices, transition_notice_rows,
                                       transition_recipients)
+from ..services.duties import note_office_duty
 from ..services.transaction import atomic
 from . import clocks
 from .machine import MACHINES, PAST_TENSE, SYSTEM, steps_for, triggers_from, who_may
@@ -96,7 +97,7 @@ def fire(application, trigger, actor, *, reason="", expected_version=None, now=N
             reasons = []
             try:
                 fired = MACHINES[locked.instrument].events[trigger].trigger(
-                    locked, data={**data, "now": now}, reasons=reasons)
+                    locked, data={**data, "now": now, "actor": actor}, reasons=reasons)
             except MachineError as exc:
                 raise InvalidTransition(str(exc)) from exc
             if not fired:
@@ -106,6 +107,8 @@ def fire(application, trigger, actor, *, reason="", expected_version=None, now=N
             _apply_effects(locked, trigger, source, dest, now, reason, data)
             clocks.on_transition(locked, source, dest, now=now, reason=reason, due=data.get("due"),
                                  running=running)
+            # Who screened or handled the file is a business fact the separation of duties reads later.
+            note_office_duty(locked, trigger, actor)
             action = f"application.{PAST_TENSE[trigger]}"
             notices = prepare_transition_notices(locked, trigger, source, dest, actor, reason, action=action,
                                                  recipients=recipients)
@@ -142,12 +145,15 @@ def available_triggers(application, user):
     """The actions `user` may take on the file now, each with its label and any blocking reasons."""
     actions = []
     for trigger in triggers_from(application.instrument, application.state):
-        if not policy.may(user, f"application.{trigger}", application):
+        # An action the person's roles allow but their duties on the file (or the admin role) forbid is
+        # shown disabled with the reason, so they learn why rather than wonder where it went.
+        refused = policy.refusals(user, f"application.{trigger}", application)
+        if not refused and not policy.may(user, f"application.{trigger}", application):
             continue
         step = steps_for(application.instrument, trigger=trigger, source=application.state)[0]
         # A supplement's answer and an approval's conditions come with their own forms.
         guarded_by_form = trigger in {"answer_supplement", "approve_with_conditions"}
-        reasons = [] if guarded_by_form else blocking_reasons(application, trigger)
+        reasons = refused or ([] if guarded_by_form else blocking_reasons(application, trigger, actor=user))
         actions.append({
             "trigger": trigger, "label": str(step.label), "enabled": not reasons, "reasons": reasons,
             "needs_reason": step.needs_reason, "style": step.style,

@@ -47,12 +47,17 @@ class Cast:
         return reviews.give_opinion(self.authority, assignment, verdict, "reasons", [CONDITION])
 
     def on_agenda(self, **kwargs):
-        application = self.in_review(**kwargs)
-        for reviewer in self.reviewers[:3]:
+        return self.to_agenda(self.in_review(**kwargs))
+
+    def to_agenda(self, application, reviewers=None, opinion=True, extra_members=()):
+        """Reviews, the opinion, closing the review and a meeting (the committee and `extra_members`)."""
+        for reviewer in self.reviewers[:3] if reviewers is None else reviewers:
             self.review(application, reviewer)
-        self.opinion(application)
+        if opinion:
+            self.opinion(application)
         fire(application, "close_review", self.office)
-        meeting = committee.create_meeting(self.office, "1st meeting", date.today() + timedelta(days=7), self.committee)
+        meeting = committee.create_meeting(self.office, "1st meeting", date.today() + timedelta(days=7),
+                                           [*self.committee, *extra_members])
         item = committee.add_to_agenda(self.office, meeting, application)
         return application, item
 

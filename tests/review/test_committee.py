@@ -172,7 +172,10 @@ def test_a_chair_who_screened_the_file_is_not_offered_the_decision(cast):
     cast.office = chair_officer
     application, item = cast.on_agenda()
     cast.all_vote(item)
-    assert "approve" not in {a["trigger"] for a in available_triggers(application, chair_officer)}
+    # Offered disabled, with the reason in place of the button (issue 14: the machine says why).
+    approve = next(a for a in available_triggers(application, chair_officer) if a["trigger"] == "approve")
+    assert not approve["enabled"]
+    assert approve["reasons"][0] == "You screened this file, so you may not decide it."
     with pytest.raises(PermissionDenied):
         committee.record_decision(chair_officer, application, "approve", "ok")
 
