@@ -5,7 +5,7 @@ Files screened before it existed get their rows once, here, from the audit event
 triggers (the only place that fact was kept until now).
 
 Revision ID: t14_duties_file_duties
-Revises: 3e9d1b6f0a52
+Revises: t14_sessions_user_sessions
 Create Date: 2026-12-04 15:30:00
 
 """
