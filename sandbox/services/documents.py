@@ -9,13 +9,14 @@ from pathlib import Path
 import filetype
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from .. import policy
 from ..audit.record import record
-from ..errors import ValidationFailed
+from ..errors import StaleObject, ValidationFailed
 from ..extensions import db
 from ..models import Document
-from .transaction import atomic
+from .transaction import atomic, lock_for_write
 
 ALLOWED_TYPES = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp"}
 CHUNK = 1024 * 1024
@@ -117,6 +118,13 @@ def remove_document(user, document):
     application = document.application
     policy.ensure(user, "document.delete", application)
     with atomic():
+        # Two tabs removing one document: the second waits for the first, then finds it gone (a plain
+        # DELETE of a missing row only warns, and would be audited twice).
+        lock_for_write()
+        still_there = db.session.execute(
+            select(Document.id).where(Document.id == document.id).with_for_update()).scalar_one_or_none()
+        if still_there is None:
+            raise StaleObject(_("This document was removed already, perhaps in another tab."))
         application.documents.remove(document)
         record("document.removed", application, application=application, actor=user,
                data={"name": document.original_name, "sha256": document.sha256})

@@ -1,7 +1,14 @@
 """atomic(): the one place that commits or rolls back; lock_for_write(): SQLite's stand-in for FOR UPDATE."""
 from contextlib import contextmanager
 
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
 from ..extensions import db
+
+# PostgreSQL's codes for losing a race: serialization failure, deadlock, lock not available.
+_PG_CONFLICT_CODES = {"40001", "40P01", "55P03"}
+_SQLITE_LOCKED = ("database is locked", "database table is locked")
 
 _DEPTH_KEY = "sandbox_atomic_depth"
 
@@ -40,3 +47,16 @@ def lock_for_write(session=None):
         return
     if not connection.connection.dbapi_connection.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def is_write_conflict(error):
+    """True when `error` means another writer got there first, so the whole unit of work was rolled back
+    and may simply be tried again (the user sees the 409 page), as opposed to a bug or an outage:
+    a row changed under its version column, a unique key taken in between, or the write lock not
+    obtained in time."""
+    if isinstance(error, (StaleDataError, IntegrityError)):
+        return True
+    if isinstance(error, OperationalError):
+        code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+        return code in _PG_CONFLICT_CODES or any(text in str(error.orig) for text in _SQLITE_LOCKED)
+    return False

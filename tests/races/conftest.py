@@ -70,32 +70,44 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(app, db, tmp_path):
-    """A second app, served on a free port. Use `live_server.app.app_context()` to set data up and to
-    read results; its data lives in the served database, not the in-memory test database."""
+def serve(app, db, tmp_path):
+    """serve(**settings): a second app with these settings, served on a free port. Use
+    `server.app.app_context()` to set data up and to read results: its data lives in the served
+    database, not in the in-memory test database."""
     shared_database = db.engine.dialect.name == "postgresql"
+    started = []
 
-    class Served(TestingConfig):
-        SQLALCHEMY_DATABASE_URI = (app.config["SQLALCHEMY_DATABASE_URI"] if shared_database
-                                   else f"sqlite:///{tmp_path / 'served.sqlite'}")
-        UPLOAD_DIR = app.config["UPLOAD_DIR"]
-        # A server error reaches the client as the 500 page a user would see, not as a traceback.
-        RENDER_500_IN_TESTS = True
+    def start(**settings):
+        class Served(TestingConfig):
+            SQLALCHEMY_DATABASE_URI = (app.config["SQLALCHEMY_DATABASE_URI"] if shared_database
+                                       else f"sqlite:///{tmp_path / 'served.sqlite'}")
+            UPLOAD_DIR = app.config["UPLOAD_DIR"]
+            # A server error reaches the client as the 500 page a user would see, not as a traceback.
+            RENDER_500_IN_TESTS = True
 
-    served = create_app(Served)
-    with served.app_context():
-        if not shared_database:
-            _db.create_all()
-            install_append_only_triggers(_db.session.connection())
-            _db.session.commit()
-    server = make_server("127.0.0.1", 0, served, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(served, server.server_port)
-    finally:
+        for name, value in settings.items():
+            setattr(Served, name, value)
+        served = create_app(Served)
+        with served.app_context():
+            if not shared_database:
+                _db.create_all()
+                install_append_only_triggers(_db.session.connection())
+                _db.session.commit()
+        server = make_server("127.0.0.1", 0, served, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        started.append((served, server, thread))
+        return LiveServer(served, server.server_port)
+
+    yield start
+    for served, server, thread in started:
         server.shutdown()
         thread.join(10)
         with served.app_context():
             _db.session.remove()
             _db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(serve):
+    return serve()
