@@ -78,8 +78,9 @@ def _fsync_directory(path):
         os.close(descriptor)
 
 
-def upload_document(user, application, file_storage, kind):
-    policy.ensure(user, "document.upload", application)
+def store_upload(file_storage):
+    """Check an uploaded file's type from its content and store it under its hash, before any row
+    names it. Returns (sha256, size, media_type); ValidationFailed for a wrong type or an empty file."""
     head = file_storage.stream.read(8192)
     file_storage.stream.seek(0)
     kind_guess = filetype.guess(head)
@@ -94,6 +95,12 @@ def upload_document(user, application, file_storage, kind):
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(tmp_name, target)
     _fsync_directory(target.parent)  # the rename too, before the row that names the file commits
+    return sha256, size, media_type
+
+
+def upload_document(user, application, file_storage, kind):
+    policy.ensure(user, "document.upload", application)
+    sha256, size, media_type = store_upload(file_storage)
     name = os.path.basename(file_storage.filename or "document")[:255] or "document"
     with atomic():
         document = Document(application=application, kind=kind, original_name=name, sha256=sha256, size=size,
