@@ -21,7 +21,8 @@ NUMBER = "214-87-00042"
 @pytest.fixture
 def squatted(db):
     """An organisation registered by the wrong company under company B's number, with a draft filed."""
-    membership = MembershipFactory(organisation=OrganisationFactory(name="Squatter Ltd", registration_number=NUMBER))
+    organisation = OrganisationFactory(name="Squatter Ltd", registration_number=NUMBER)
+    membership = MembershipFactory(organisation=organisation)
     ApplicationFactory(organisation=membership.organisation, created_by=membership.user)
     return membership.organisation
 
@@ -45,7 +46,8 @@ def file_dispute(client, statement="We are Company B; our certificate is attache
 
 
 def resolve(client, dispute, outcome, note="Checked the certificate with the national tax service."):
-    return client.post(f"/office/organisation-disputes/{dispute.id}/resolve", data={"outcome": outcome, "note": note})
+    return client.post(f"/office/organisation-disputes/{dispute.id}/resolve",
+                       data={"outcome": outcome, "note": note})
 
 
 def notices_of(db, user):
@@ -80,7 +82,8 @@ def test_a_taken_number_offers_a_dispute_instead_of_a_dead_end(client, squatted,
     assert "Squatter Ltd" not in form  # the holder's name is the office's to see, not the disputer's
 
 
-def test_filing_a_dispute_tells_both_sides_and_the_office_and_is_audited(client, db, squatted, company_b, office):
+def test_filing_a_dispute_tells_both_sides_and_the_office_and_is_audited(client, db, squatted, company_b,
+                                                                         office):
     holder = squatted.members[0]
     login(client, company_b)
     response = file_dispute(client)
@@ -178,7 +181,8 @@ def test_confirming_the_holder_keeps_the_organisation_and_tells_both_sides(clien
     dispute = the_dispute(db)
     assert dispute.state == DisputeState.holder_confirmed and dispute.resolved_by_id == office.id
     organisation = db.session.get(Organisation, squatted.id)
-    assert organisation.name == "Squatter Ltd" and [m.user_id for m in organisation.memberships] == [holder.id]
+    assert organisation.name == "Squatter Ltd"
+    assert [m.user_id for m in organisation.memberships] == [holder.id]
     assert "the registered holder keeps it" in notices_of(db, company_b)[-1].subject
     assert "your organisation keeps the number" in notices_of(db, holder)[-1].subject
     assert "national tax service" in notices_of(db, company_b)[-1].body
@@ -191,7 +195,8 @@ def test_transferring_gives_company_b_the_organisation_and_locks_the_wrong_holde
                                                                                       company_b, office):
     holder = squatted.members[0]
     old_code = squatted.invite_code
-    squatted_file = db.session.scalars(select(Application).where(Application.organisation_id == squatted.id)).one()
+    squatted_file = db.session.scalars(
+        select(Application).where(Application.organisation_id == squatted.id)).one()
     login(client, company_b)
     file_dispute(client)
     switch(client, office)
@@ -228,7 +233,8 @@ def test_transferring_gives_company_b_the_organisation_and_locks_the_wrong_holde
     ({"outcome": "hand_to_anyone", "note": "Because."}, "Not a valid choice"),
     ({"note": "Because."}, "Choose a decision."),
 ])
-def test_a_decision_needs_a_known_outcome_and_a_reason(client, db, squatted, company_b, office, form, message):
+def test_a_decision_needs_a_known_outcome_and_a_reason(client, db, squatted, company_b, office, form,
+                                                       message):
     login(client, company_b)
     file_dispute(client)
     switch(client, office)
@@ -260,7 +266,8 @@ def test_only_an_uninvolved_officer_resolves(client, db, squatted, company_b, ma
     filer = make_user("secretariat", "applicant")
     switch(client, filer)
     assert file_dispute(client).status_code == 303
-    own = db.session.scalars(select(OrganisationDispute).where(OrganisationDispute.filed_by_id == filer.id)).one()
+    own = db.session.scalars(
+        select(OrganisationDispute).where(OrganisationDispute.filed_by_id == filer.id)).one()
     assert resolve(client, own, "transferred").status_code == 403
     assert all(d.state == DisputeState.open for d in db.session.scalars(select(OrganisationDispute)))
     assert events(db, "organisation.dispute_resolved") == []
@@ -274,7 +281,8 @@ def test_a_resolved_dispute_cannot_be_decided_again(client, db, squatted, compan
     assert resolve(client, dispute, "holder_confirmed").status_code == 303
     switch(client, make_user("secretariat"))
     again = resolve(client, dispute, "transferred")
-    assert again.status_code == 409 and "Another officer resolved this dispute first" in again.get_data(as_text=True)
+    assert again.status_code == 409
+    assert "Another officer resolved this dispute first" in again.get_data(as_text=True)
     assert the_dispute(db).state == DisputeState.holder_confirmed
     assert [m.user_id for m in db.session.get(Organisation, squatted.id).memberships] != [company_b.id]
 

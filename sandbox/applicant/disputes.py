@@ -24,7 +24,8 @@ def dispute_new():
     if form.validate_on_submit():
         try:
             disputes.file_dispute(me(), form.registration_number.data, form.name.data,
-                                  OrganisationKind(form.kind.data), form.statement.data, form.evidence.data or None)
+                                  OrganisationKind(form.kind.data), form.statement.data,
+                                  form.evidence.data or None)
         except ValidationFailed as exc:
             form.registration_number.errors = list(form.registration_number.errors) + [exc.message]
         else:

@@ -83,8 +83,8 @@ def organisation_create():
             form.registration_number.errors.append(exc.message)
             if disputes.holder_of(form.registration_number.data) is not None:
                 # Taken by someone else: the company is not locked out, it may dispute the registration.
-                dispute_url = url_for(".dispute_new", registration_number=form.registration_number.data.strip(),
-                                      name=form.name.data, kind=form.kind.data)
+                dispute_url = url_for(".dispute_new", name=form.name.data, kind=form.kind.data,
+                                      registration_number=form.registration_number.data.strip())
         else:
             flash(_("%(name)s is created. Share its invitation code with colleagues: %(code)s",
                     name=org.name, code=org.invite_code), "success")

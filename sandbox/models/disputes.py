@@ -55,7 +55,8 @@ class OrganisationDispute(TimestampMixin, db.Model):
     evidence_size: Mapped[int | None] = mapped_column(nullable=True)
     evidence_media_type: Mapped[str | None] = mapped_column(sa.String(100), nullable=True)
 
-    state: Mapped[DisputeState] = mapped_column(enum_column(DisputeState), default=DisputeState.open, index=True)
+    state: Mapped[DisputeState] = mapped_column(enum_column(DisputeState), default=DisputeState.open,
+                                                index=True)
     resolution_note: Mapped[str] = mapped_column(sa.Text, default="")
     resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
     resolved_at: Mapped[object | None] = mapped_column(UTCDateTime, nullable=True)

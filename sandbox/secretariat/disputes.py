@@ -27,8 +27,9 @@ def _show(dispute, form=None, status=200):
     applications = db.session.scalar(select(func.count()).select_from(Application)
                                      .where(Application.organisation_id == organisation.id))
     return render_template("secretariat/dispute_show.html", dispute=dispute, organisation=organisation,
-                           applications=applications, kinds=OrganisationKind, state=DisputeState(dispute.state),
-                           form=form or DisputeResolveForm(), problems=resolve_problems(me(), dispute)), status
+                           applications=applications, kinds=OrganisationKind,
+                           state=DisputeState(dispute.state), form=form or DisputeResolveForm(),
+                           problems=resolve_problems(me(), dispute)), status
 
 
 @bp.route("/organisation-disputes/<int:dispute_id>")

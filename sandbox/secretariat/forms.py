@@ -102,6 +102,6 @@ class DisputeResolveForm(FlaskForm):
         ("transferred", _l("Transfer the organisation to the disputing company: the current members are "
                            "removed, it takes the disputing company's name and gets a new invitation code")),
     ]), validators=[DataRequired(message=_l("Choose a decision."))])
-    note = TextAreaField(_l("Reason"), validators=[DataRequired(message=_l("Give the reason for the decision.")),
-                                                   Length(max=5000)],
-                         render_kw={"rows": 4}, description=_l("Both sides receive it."))
+    note = TextAreaField(_l("Reason"), render_kw={"rows": 4}, description=_l("Both sides receive it."),
+                         validators=[DataRequired(message=_l("Give the reason for the decision.")),
+                                     Length(max=5000)])

@@ -36,8 +36,9 @@ def holder_of(registration_number):
 
 
 def open_disputes():
-    return db.session.scalars(select(OrganisationDispute).where(OrganisationDispute.state == DisputeState.open)
-                              .order_by(OrganisationDispute.created_at, OrganisationDispute.id)).all()
+    return db.session.scalars(
+        select(OrganisationDispute).where(OrganisationDispute.state == DisputeState.open)
+        .order_by(OrganisationDispute.created_at, OrganisationDispute.id)).all()
 
 
 def open_dispute_count():
@@ -46,8 +47,9 @@ def open_dispute_count():
 
 
 def resolved_disputes(limit=20):
-    return db.session.scalars(select(OrganisationDispute).where(OrganisationDispute.state != DisputeState.open)
-                              .order_by(OrganisationDispute.resolved_at.desc()).limit(limit)).all()
+    return db.session.scalars(
+        select(OrganisationDispute).where(OrganisationDispute.state != DisputeState.open)
+        .order_by(OrganisationDispute.resolved_at.desc()).limit(limit)).all()
 
 
 def disputes_filed_by(user):
@@ -71,9 +73,11 @@ def file_dispute(user, registration_number, claimed_name, claimed_kind, statemen
     statement = (statement or "").strip()
     organisation = holder_of(number)
     if organisation is None:
-        raise ValidationFailed(_("No organisation is registered under this number; you can register it yourself."))
+        raise ValidationFailed(_("No organisation is registered under this number; you can register it "
+                                 "yourself."))
     if organisation.id in user.organisation_ids:
-        raise ValidationFailed(_("You are a member of the organisation registered under this number already."))
+        raise ValidationFailed(_("You are a member of the organisation registered under this number "
+                                 "already."))
     if not statement and evidence is None:
         raise ValidationFailed(_("Give a statement, upload evidence, or both."))
     stored = store_upload(evidence) if evidence is not None else (None, None, None)
@@ -87,8 +91,9 @@ def file_dispute(user, registration_number, claimed_name, claimed_kind, statemen
                 raise ValidationFailed(already)
             dispute = OrganisationDispute(
                 organisation=organisation, filed_by=user, registration_number=number,
-                claimed_name=claimed_name.strip(), claimed_kind=OrganisationKind(claimed_kind), statement=statement,
-                evidence_sha256=stored[0], evidence_size=stored[1], evidence_media_type=stored[2])
+                claimed_name=claimed_name.strip(), claimed_kind=OrganisationKind(claimed_kind),
+                statement=statement, evidence_sha256=stored[0], evidence_size=stored[1],
+                evidence_media_type=stored[2])
             db.session.add(dispute)
             db.session.flush()
             _tell_about_filing(dispute, organisation)
@@ -107,8 +112,8 @@ def _tell_about_filing(dispute, organisation):
     with _in_site_language():
         notify(_members(organisation), "organisation.dispute_filed",
                _("A dispute over the registration number of %(name)s", name=organisation.name),
-               _("A company says registration number %(number)s is theirs and has asked the sandbox office to "
-                 "verify who holds it. Nothing changes until the office decides; it may contact you for "
+               _("A company says registration number %(number)s is theirs and has asked the sandbox office "
+                 "to verify who holds it. Nothing changes until the office decides; it may contact you for "
                  "evidence.", number=number), mine)
         notify([dispute.filed_by], "organisation.dispute_filed",
                _("Your dispute over registration number %(number)s was filed", number=number),
@@ -130,13 +135,12 @@ def resolve_dispute(officer, dispute, outcome, note, now=None):
         raise ValidationFailed(_("Give the reason for the decision; both sides receive it."))
     with atomic():
         lock_for_write()  # SQLite: two officers deciding at once queue here; PostgreSQL: the row locks below
-        dispute = db.session.execute(select(OrganisationDispute).where(OrganisationDispute.id == dispute.id)
-                                     .with_for_update().execution_options(populate_existing=True)).scalar_one()
+        dispute = _locked(OrganisationDispute, dispute.id)
         if not dispute.is_open:
-            raise StaleObject(_("Another officer resolved this dispute first. Reload it to see the decision."))
+            raise StaleObject(_("Another officer resolved this dispute first. Reload it to see the "
+                                "decision."))
         policy.ensure(officer, "dispute.resolve", dispute)
-        organisation = db.session.execute(select(Organisation).where(Organisation.id == dispute.organisation_id)
-                                          .with_for_update().execution_options(populate_existing=True)).scalar_one()
+        organisation = _locked(Organisation, dispute.organisation_id)
         members_before = _members(organisation)
         data = {"outcome": outcome.value, "note": note, "organisation_id": organisation.id,
                 "registration_number": organisation.registration_number, "filed_by": dispute.filed_by.email}
@@ -149,6 +153,11 @@ def resolve_dispute(officer, dispute, outcome, note, now=None):
         _tell_about_resolution(dispute, organisation, members_before, outcome, note)
         record("organisation.dispute_resolved", dispute, actor=officer, data=data)
     return dispute
+
+
+def _locked(model, object_id):
+    return db.session.execute(select(model).where(model.id == object_id).with_for_update()
+                              .execution_options(populate_existing=True)).scalar_one()
 
 
 def _transfer(organisation, dispute, members_before):
@@ -176,14 +185,14 @@ def _tell_about_resolution(dispute, organisation, members_before, outcome, note)
         if outcome == DisputeState.transferred:
             notify([dispute.filed_by], "organisation.dispute_resolved",
                    _("Dispute over %(number)s: the organisation is now yours", number=number),
-                   _("The sandbox office verified that registration number %(number)s is your company's. You are "
-                     "now a member of %(name)s; share its new invitation code with colleagues.\n\nReason: %(note)s",
-                     number=number, name=organisation.name, note=note), mine)
+                   _("The sandbox office verified that registration number %(number)s is your company's. "
+                     "You are now a member of %(name)s; share its new invitation code with colleagues."
+                     "\n\nReason: %(note)s", number=number, name=organisation.name, note=note), mine)
             notify(others, "organisation.dispute_resolved",
                    _("Dispute over %(number)s: the organisation was transferred", number=number),
-                   _("The sandbox office verified that registration number %(number)s belongs to another company. "
-                     "Your membership of the organisation registered under it has ended.\n\nReason: %(note)s",
-                     number=number, note=note), mine)
+                   _("The sandbox office verified that registration number %(number)s belongs to another "
+                     "company. Your membership of the organisation registered under it has ended."
+                     "\n\nReason: %(note)s", number=number, note=note), mine)
         else:
             notify([dispute.filed_by], "organisation.dispute_resolved",
                    _("Dispute over %(number)s: the registered holder keeps it", number=number),
@@ -191,8 +200,8 @@ def _tell_about_resolution(dispute, organisation, members_before, outcome, note)
                      "\n\nReason: %(note)s", number=number, note=note), mine)
             notify(others, "organisation.dispute_resolved",
                    _("Dispute over %(number)s resolved: your organisation keeps the number", number=number),
-                   _("The sandbox office verified your organisation's registration and kept it.\n\nReason: %(note)s",
-                     note=note), mine)
+                   _("The sandbox office verified your organisation's registration and kept it."
+                     "\n\nReason: %(note)s", note=note), mine)
 
 
 def evidence_for_download(user, dispute):
@@ -204,4 +213,5 @@ def evidence_for_download(user, dispute):
         record("organisation.dispute_evidence_downloaded", dispute, actor=user,
                data={"sha256": dispute.evidence_sha256})
     extension = ALLOWED_TYPES.get(dispute.evidence_media_type, "")
-    return path_for(dispute.evidence_sha256), dispute.evidence_media_type, f"dispute-{dispute.id}-evidence{extension}"
+    name = f"dispute-{dispute.id}-evidence{extension}"
+    return path_for(dispute.evidence_sha256), dispute.evidence_media_type, name

@@ -37,7 +37,7 @@ def test_company_b_disputes_its_number_and_the_office_transfers_it(page, log_in)
     expect(page.get_by_role("heading", level=1)).to_have_text("Dispute a registration number")
     expect(page.get_by_label("Registration number")).to_have_value(NUMBER)
     expect(page.get_by_label("Your company's name")).to_have_value(COMPANY_B)
-    page.get_by_label("Statement").fill("I am the CEO of Company B; the attached certificate shows our number.")
+    page.get_by_label("Statement").fill("I am the CEO of Company B; the certificate shows our number.")
     page.get_by_label("Evidence").set_input_files(
         files=[{"name": "certificate.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     page.get_by_role("button", name="File the dispute").click()

@@ -12,6 +12,7 @@ from sandbox.models import Application, AuditEvent, ExemptionRequest
 
 from .. import factories
 from ..applicant.test_steps import edit_url, reload
+from ..conftest import login
 
 TABS = 6
 
@@ -44,7 +45,7 @@ def test_tabs_saving_one_step_at_once_one_wins_the_others_get_409(live_server):
 
     titles = [f"Tab {n}" for n in range(TABS)]
     results = live_server.all_at_once([
-        (lambda title=title: live_server.request("POST", path, cookie, {**form, **_basics_of(title, version)}))
+        (lambda title=title: live_server.request("POST", path, cookie, _basics_of(form, title, version)))
         for title in titles])
 
     statuses = [r[0] if isinstance(r, tuple) else repr(r) for r in results]
@@ -63,14 +64,12 @@ def test_tabs_saving_one_step_at_once_one_wins_the_others_get_409(live_server):
         verify_database()
 
 
-def _basics_of(title, version):
-    return {"title": title, "summary": f"Summary of {title}", "version": version}
+def _basics_of(form, title, version):
+    return {**form, "title": title, "summary": f"Summary of {title}", "version": version}
 
 
-def test_a_stale_tab_gets_409_with_its_input_kept_and_can_then_save_over(client, login_as, db):
+def test_a_stale_tab_gets_409_with_its_input_kept_and_can_then_save_over(client, db):
     draft = factories.ApplicationFactory(title="Before")
-    client.post("/auth/logout")
-    from ..conftest import login
     login(client, draft.created_by)
     version = _version_in(client.get(edit_url(draft, "basics")).get_data(as_text=True))
 
@@ -92,7 +91,6 @@ def test_a_stale_tab_gets_409_with_its_input_kept_and_can_then_save_over(client,
 @pytest.mark.parametrize("tampered", ["abc", "-1", "99999999999999999999999", "1\x00"])
 def test_a_tampered_version_is_a_form_error_and_saves_nothing(client, db, tampered):
     draft = factories.ApplicationFactory(title="Before")
-    from ..conftest import login
     login(client, draft.created_by)
     response = client.post(edit_url(draft, "basics"), data=_basics(draft, "Tampered", tampered))
     assert response.status_code == 422
@@ -107,7 +105,8 @@ def test_tabs_adding_the_same_exemption_at_once_one_adds_the_others_are_told(liv
         draft = factories.ApplicationFactory(exemptions=[])
         exemption_type = draft.zone.exemption_types[0]
         application_id, path = draft.id, f"/applicant/applications/{draft.id}/exemptions"
-        form = {"exemption_type": exemption_type.id, "legal_ground": "no_standard", "justification": "Needed."}
+        form = {"exemption_type": exemption_type.id, "legal_ground": "no_standard",
+                "justification": "Needed."}
         cookie = live_server.log_in(draft.created_by)
 
     results = live_server.all_at_once([lambda: live_server.request("POST", path, cookie, form)

@@ -20,8 +20,8 @@ PARALLEL = 48
 
 
 def _uploaded_document(application):
-    return documents.upload_document(application.created_by, application,
-                                     FileStorage(io.BytesIO(PDF), filename="plan.pdf"), DocumentKind.business_plan)
+    upload = FileStorage(io.BytesIO(PDF), filename="plan.pdf")
+    return documents.upload_document(application.created_by, application, upload, DocumentKind.business_plan)
 
 
 def test_parallel_downloads_all_succeed_and_are_all_audited_in_one_chain(live_server):
@@ -32,7 +32,8 @@ def test_parallel_downloads_all_succeed_and_are_all_audited_in_one_chain(live_se
         cookie = live_server.log_in(application.created_by)
         events_before, _last, _hash = verify_database()
 
-    results = live_server.all_at_once([lambda: live_server.request("GET", url, cookie) for _ in range(PARALLEL)])
+    results = live_server.all_at_once([lambda: live_server.request("GET", url, cookie)
+                                       for _ in range(PARALLEL)])
 
     statuses = [r[0] if isinstance(r, tuple) else repr(r) for r in results]
     assert statuses == [200] * PARALLEL
