@@ -72,6 +72,8 @@ class Config:
     CLASH_BUFFER_M = float(os.environ.get("CLASH_BUFFER_M", "50"))
     AUDIT_SIGNING_KEY = os.environ.get("AUDIT_SIGNING_KEY", str(ROOT / "instance" / "audit-signing.pem"))
     WTF_CSRF_TIME_LIMIT = None
+    # Seconds a SQLite writer waits for another's write lock before giving up with the 409 page.
+    SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "15"))
 
 
 class DevelopmentConfig(Config):
@@ -109,7 +111,9 @@ def apply_derived(app):
     if uri.startswith("sqlite://") and uri != "sqlite://":
         # SQLite allows one writer at a time: the busy timeout makes the others wait their turn instead of
         # failing with 'database is locked'. (Rollback journal, SQLite's default; WAL is not switched on.)
+        # Shorter than gunicorn's 30 s worker timeout, so a writer that waits too long gets the 409 page
+        # instead of a killed worker.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
-            "connect_args": {"timeout": 30},
+            "connect_args": {"timeout": app.config["SQLITE_BUSY_TIMEOUT"]},
         }

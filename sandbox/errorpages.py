@@ -1,11 +1,13 @@
 """Friendly error pages in Korean and English, and typed service errors turned into status codes."""
 from flask import g, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from .errors import SandboxError
 from .extensions import db, login_manager
+from .services.transaction import is_write_conflict
 
 MESSAGES = {
     400: (lambda: _("The request could not be understood"),
@@ -56,8 +58,20 @@ def register_error_pages(app):
         _discard_session()
         return render_error(exc.status, message=exc.message or None, reasons=exc.reasons)
 
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(IntegrityError)
+    def write_conflict(exc):
+        # Another request wrote the same row or took the same unique key between this one's checks and its
+        # write; the whole transaction is rolled back, so trying again is safe.
+        _discard_session()
+        app.logger.warning("write conflict on %s: %s", request.path, exc)
+        return render_error(409, message=_("Someone else changed the same thing at the same moment, so "
+                                           "nothing was saved. Reload the page and try again."))
+
     @app.errorhandler(OperationalError)
     def database_unavailable(exc):
+        if is_write_conflict(exc):  # the write lock not obtained in time: busy, not down
+            return write_conflict(exc)
         _discard_session()
         app.logger.error("database error on %s: %s", request.path, exc)
         # The page must not need the database: loading the user (the header shows their name and unread

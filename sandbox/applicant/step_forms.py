@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from .. import sites
 from ..labels import DocumentKind, Instrument, LegalGround, TechCategory, options
@@ -38,6 +38,14 @@ def _long_text(label, description=None):
 class StepForm(FlaskForm):
     """A step whose fields are named like the application's columns."""
     COLUMNS = ()
+
+    # The draft's version when the page was loaded: a save from a page older than the last save is
+    # refused (409) rather than silently undoing it. Filled from the application's column.
+    version = HiddenField(validators=[Optional(), Regexp(r"\d{1,9}\Z", message=_l(
+        "The page sent a damaged form. Reload the page and enter your changes again."))])
+
+    def expected_version(self):
+        return int(self.version.data) if self.version.data else None
 
     def changes(self):
         result = {}

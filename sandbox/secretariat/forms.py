@@ -2,11 +2,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileSize
-from wtforms import BooleanField, DateField, IntegerField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectMultipleField, StringField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from .. import sites
-from ..labels import Instrument, TechCategory
+from ..labels import Instrument, TechCategory, options
 from ..services.zones import MAX_CAPACITY
 
 MAX_BOUNDARY_BYTES = 2 * 1024 * 1024
@@ -93,3 +94,14 @@ class DesignationForm(FlaskForm):
     date = DateField(_l("Date"), validators=[DataRequired(message=_l("Give the date."))])
     event_ko = _text(_l("What happened (Korean)"), 300)
     event_en = _text(_l("What happened (English)"), 300, required=False)
+
+
+class DisputeResolveForm(FlaskForm):
+    outcome = RadioField(_l("Decision"), choices=options([
+        ("holder_confirmed", _l("Confirm the registered holder: the organisation stays as it is")),
+        ("transferred", _l("Transfer the organisation to the disputing company: the current members are "
+                           "removed, it takes the disputing company's name and gets a new invitation code")),
+    ]), validators=[DataRequired(message=_l("Choose a decision."))])
+    note = TextAreaField(_l("Reason"), render_kw={"rows": 4}, description=_l("Both sides receive it."),
+                         validators=[DataRequired(message=_l("Give the reason for the decision.")),
+                                     Length(max=5000)])

@@ -3,6 +3,7 @@ from flask import Blueprint, render_template, request, url_for
 from flask_login import login_required
 
 from ..labels import Instrument
+from ..services.disputes import open_dispute_count
 from ..viewhelpers import require
 from ..workflow import clocks
 from ..workflow.states import ApplicationState
@@ -28,8 +29,9 @@ def queue():
     return render_template("secretariat/queue.html", rows=rows, counts=state_counts(), states=ApplicationState,
                            zones=zones(), instruments=Instrument, filters=filters,
                            next_url=url_for(".queue", **chosen, after=str(next_cursor)) if next_cursor else None,
-                           first_url=url_for(".queue", **chosen) if after else None)
+                           first_url=url_for(".queue", **chosen) if after else None,
+                           open_disputes=open_dispute_count())
 
 
 # Routes registered on `bp` by their own modules (kept apart to stay small).
-from . import assignments, meetings  # noqa: E402,F401
+from . import assignments, disputes, meetings  # noqa: E402,F401
