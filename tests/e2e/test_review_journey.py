@@ -82,9 +82,9 @@ def _authority_gives_opinions(page, log_in):
         _accept_and_declare(page)
         if number == 0:
             _pick(page, "verdict-consent_with_conditions")
-            page.select_option("#condition-0-kind", "geographic_limit")
-            page.fill("#condition-0-text", "Only on the Sangam DMC loop.")
-            page.fill("#condition-0-parameters", "area=Sangam DMC loop")
+            page.select_option("#conditions-0-kind", "geographic_limit")
+            page.fill("#conditions-0-text", "Only on the Sangam DMC loop.")
+            page.fill("#conditions-0-parameters", "area=Sangam DMC loop")
         else:
             _pick(page, "verdict-consent")
         page.locator("form button[type=submit]", has_text=re.compile("opinion", re.I)).click()
@@ -122,7 +122,7 @@ def _committee_votes_and_chair_decides(page, log_in):
         page.wait_for_load_state("domcontentloaded")
     page.select_option("#outcome", "approve_with_conditions")
     page.fill("#decision-reasons", "Innovative and safe enough within the loop.")
-    assert page.input_value("#condition-0-text") == "Only on the Sangam DMC loop."
+    assert page.input_value("#conditions-0-text") == "Only on the Sangam DMC loop."
     page.locator("form[action$='/decision'] button").click()
     page.wait_for_load_state("domcontentloaded")
     assert page.locator("text=Innovative and safe enough within the loop.").count() >= 1

@@ -1,0 +1,216 @@
+"""Bounded input: what the database columns hold decides what a request may carry (issue 14, item 5).
+
+One module, so every route, query string and form applies the same limits:
+- path integers: the `int` converter of every route is `BoundedIntConverter` (at most the range of a
+  PostgreSQL `integer` column), so /files/99999999999999999999 is a 404 before any query;
+- query integers and dates: `query_int` / `query_date` return None when absent and raise
+  `InvalidQueryValue` (a 400 page naming the parameter) when malformed or out of range;
+- form integers, floats, dates and choices: the WTForms fields and the coerce function below refuse
+  the same values with a form error, so the form is shown again with everything kept;
+- text: a NUL character (PostgreSQL refuses it in text) or invalid UTF-8 in the path, the query
+  string or a url-encoded body gets a 400 page before any view runs;
+- repeated groups: `BoundedFieldList` numbers its rows 0..max_entries-1 and refuses anything else
+  under its prefix (a larger index, an old hidden count), building nothing for it.
+"""
+import math
+import re
+from datetime import date
+from urllib.parse import unquote_to_bytes
+
+import wtforms
+from flask import request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.routing import IntegerConverter, ValidationError as RouteMismatch
+from wtforms.utils import unset_value
+
+from .errors import SandboxError
+
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # PostgreSQL `integer`: ids, counts and most numbers
+BIGINT_MAX = 2**63 - 1  # PostgreSQL `bigint`: audit sequence numbers and sums of money
+# Dates the columns and Python both hold, with room for the "+ n days" the services add to them.
+DATE_MIN, DATE_MAX = date(1900, 1, 1), date(9899, 12, 31)
+_INTEGER = re.compile(r"[+-]?[0-9]{1,19}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ROW_INDEX = re.compile(r"[0-9]{1,4}")
+
+
+class InvalidQueryValue(SandboxError):
+    status = 400
+
+
+class MalformedInput(SandboxError):
+    status = 400
+
+
+class BoundedIntConverter(IntegerConverter):
+    """Flask's `int` converter limited to 1..2**31-1 unless the rule says otherwise (`int(max=...)`)."""
+
+    def __init__(self, map, fixed_digits=0, min=1, max=INT_MAX, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
+
+    def to_python(self, value):
+        if len(value) > 19:  # never hand int() a megabyte of digits
+            raise RouteMismatch()
+        return super().to_python(value)
+
+
+def parse_int(value, minimum=INT_MIN, maximum=INT_MAX):
+    """`value` as an int within [minimum, maximum]; None when absent, malformed or out of range."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+        number = int(value.strip())
+    else:
+        return None
+    return number if minimum <= number <= maximum else None
+
+
+def parse_date(value):
+    """An ISO date (YYYY-MM-DD) between DATE_MIN and DATE_MAX, else None."""
+    if isinstance(value, date):
+        return value if DATE_MIN <= value <= DATE_MAX else None
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value.strip()):
+        return None
+    try:
+        day = date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return day if DATE_MIN <= day <= DATE_MAX else None
+
+
+def int_list(values, minimum=1, maximum=INT_MAX):
+    """The ids in a multi-valued form field that parse and fit; the rest are dropped."""
+    return [n for n in (parse_int(v, minimum, maximum) for v in values) if n is not None]
+
+
+def query_int(name, minimum=1, maximum=INT_MAX):
+    raw = request.args.get(name, "")
+    if raw == "":
+        return None
+    number = parse_int(raw, minimum, maximum)
+    if number is None:
+        raise InvalidQueryValue(_("“%(name)s” in the address must be a whole number from %(min)s to %(max)s.",
+                                  name=name, min=minimum, max=maximum))
+    return number
+
+
+def query_date(name):
+    raw = request.args.get(name, "")
+    if raw == "":
+        return None
+    day = parse_date(raw)
+    if day is None:
+        raise InvalidQueryValue(_("“%(name)s” in the address must be a date (YYYY-MM-DD) from %(min)s to %(max)s.",
+                                  name=name, min=DATE_MIN.isoformat(), max=DATE_MAX.isoformat()))
+    return day
+
+
+def optional_int(value):
+    """SelectField coerce: '' or None → None; a fitting integer → int; anything else is a form error."""
+    if value in (None, "", "None"):
+        return None
+    number = parse_int(value)
+    if number is None:
+        raise ValueError(_("Not a valid choice."))
+    return number
+
+
+class IntegerField(wtforms.IntegerField):
+    """WTForms' IntegerField that refuses what the column cannot hold, with a form error."""
+
+    def __init__(self, label=None, validators=None, *, minimum=INT_MIN, maximum=INT_MAX, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.minimum, self.maximum = minimum, maximum
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        self.data = parse_int(valuelist[0], self.minimum, self.maximum)
+        if self.data is None and valuelist[0].strip():
+            raise ValueError(_("Enter a whole number from %(min)s to %(max)s.", min=self.minimum, max=self.maximum))
+
+
+class FloatField(wtforms.FloatField):
+    """WTForms' FloatField without infinities, NaN or absurd magnitudes."""
+
+    LIMIT = 1e12
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not (math.isfinite(self.data) and abs(self.data) <= self.LIMIT):
+            self.data = None
+            raise ValueError(_("Enter a number no larger than %(max)s.", max=f"{self.LIMIT:,.0f}"))
+
+
+class DateField(wtforms.DateField):
+    """WTForms' DateField limited to DATE_MIN..DATE_MAX (9999-12-31 would overflow the day after it)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not DATE_MIN <= self.data <= DATE_MAX:
+            self.data = None
+            raise ValueError(_("Enter a date from %(min)s to %(max)s.", min=DATE_MIN.isoformat(),
+                               max=DATE_MAX.isoformat()))
+
+
+class BoundedFieldList(wtforms.FieldList):
+    """A repeated group whose rows are numbered 0..max_entries-1 and nothing else: a larger index, a
+    count or any other stray key under its prefix is a form error and no row is built from the request."""
+
+    def __init__(self, unbound_field, label=None, validators=None, *, max_entries, **kwargs):
+        super().__init__(unbound_field, label, validators, max_entries=max_entries, **kwargs)
+        self.altered = False
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        self.altered = bool(formdata) and not self._keys_fit(formdata)
+        super().process(None if self.altered else formdata, data, extra_filters)
+
+    def _keys_fit(self, formdata):
+        prefix = self.name + self._separator
+        for key in formdata:
+            if key.startswith(prefix):
+                index, _sep, rest = key[len(prefix):].partition(self._field_separator)
+                if not (_ROW_INDEX.fullmatch(index) and int(index) < self.max_entries and rest):
+                    return False
+        return True
+
+    def validate(self, form, extra_validators=()):
+        if self.altered:
+            self.errors = [_("At most %(n)d rows are accepted, numbered from 1; reload the page and try again.",
+                             n=self.max_entries)]
+            return False
+        return super().validate(form, extra_validators)
+
+
+def refuse_malformed_text():
+    """before_request: NUL (which PostgreSQL refuses in text) or invalid UTF-8 in the path, query
+    string or a url-encoded body → a 400 page saying so, before any view or query runs."""
+    if "\x00" in request.path:
+        raise MalformedInput(_("The request contains a NUL character, which no field accepts."))
+    raw = [unquote_to_bytes(request.query_string)]
+    if request.mimetype == "application/x-www-form-urlencoded" and request.content_length:
+        if request.content_length <= (request.max_form_memory_size or request.content_length):
+            body = request.get_data(cache=True)  # the form parser reads the cached copy afterwards
+            raw.append(unquote_to_bytes(body.replace(b"+", b" ")))
+    for chunk in raw:
+        try:
+            text = chunk.decode("utf-8")
+        except UnicodeDecodeError:
+            raise MalformedInput(_("The request contains bytes that are not valid UTF-8 text.")) from None
+        if "\x00" in text:
+            raise MalformedInput(_("The request contains a NUL character, which no field accepts."))
+    if request.mimetype == "multipart/form-data" and any("\x00" in v for v in request.form.values()):
+        raise MalformedInput(_("The request contains a NUL character, which no field accepts."))
+
+
+TOO_LARGE = _l("The request is larger than this service accepts.")
+
+
+def init_app(app):
+    """Register the converter (before any blueprint adds its rules) and the text check (before CSRF
+    protection, whose check parses the form and would leave no raw body to read)."""
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.before_request(refuse_malformed_text)
