@@ -33,6 +33,7 @@ DATE_MIN, DATE_MAX = date(1900, 1, 1), date(9899, 12, 31)
 _INTEGER = re.compile(r"[+-]?[0-9]{1,19}")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ROW_INDEX = re.compile(r"[0-9]{1,4}")
+SEARCH_MAX = 254  # the longest column a search term is matched against (an e-mail address)
 
 
 class InvalidQueryValue(SandboxError):
@@ -84,6 +85,31 @@ def parse_date(value):
 def int_list(values, minimum=1, maximum=INT_MAX):
     """The ids in a multi-valued form field that parse and fit; the rest are dropped."""
     return [n for n in (parse_int(v, minimum, maximum) for v in values) if n is not None]
+
+
+def db_int(value):
+    """For Werkzeug's `request.form.get(name, type=db_int)`: a value that does not fit an integer
+    column raises ValueError, so `get` returns its default (None) as for any malformed value."""
+    number = parse_int(value)
+    if number is None:
+        raise ValueError(value)
+    return number
+
+
+def db_bigint(value):
+    number = parse_int(value, -BIGINT_MAX - 1, BIGINT_MAX)
+    if number is None:
+        raise ValueError(value)
+    return number
+
+
+def query_text(name, max_length=SEARCH_MAX):
+    """A search term from the query string; longer than any column it is compared with → 400."""
+    text = request.args.get(name, "").strip()
+    if len(text) > max_length:
+        raise InvalidQueryValue(_("“%(name)s” in the address may be at most %(n)d characters.", name=name,
+                                  n=max_length))
+    return text
 
 
 def query_int(name, minimum=1, maximum=INT_MAX):

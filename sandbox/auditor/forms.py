@@ -1,8 +1,10 @@
 """The auditor's search form: read from the query string, so a filtered page is a shareable URL."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms import SelectField, StringField
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
+
+from ..bounds import DateField, IntegerField
 
 from ..audit.filters import AuditFilter
 from ..labels import options
@@ -15,8 +17,8 @@ class AuditSearchForm(FlaskForm):
 
     date_from = DateField(_l("From (UTC date)"), validators=[Optional()])
     date_to = DateField(_l("To (UTC date)"), validators=[Optional()])
-    actor = StringField(_l("Actor (e-mail contains)"), validators=[Optional()])
-    action = StringField(_l("Action (exact, or a prefix ending in '.')"), validators=[Optional()])
+    actor = StringField(_l("Actor (e-mail contains)"), validators=[Optional(), Length(max=254)])
+    action = StringField(_l("Action (exact, or a prefix ending in '.')"), validators=[Optional(), Length(max=80)])
     application = IntegerField(_l("Application number"), validators=[Optional(), NumberRange(min=1)])
     zone = SelectField(_l("Zone"), coerce=str, validators=[Optional()])
     state = SelectField(_l("Moved to state"), validators=[Optional()])

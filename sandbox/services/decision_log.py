@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import policy
 from ..audit.record import record
+from ..bounds import db_int, parse_date
 from ..extensions import db
 from ..labels import Instrument
 from ..models import AgendaItem, Application, Decision, Opinion, Review
@@ -28,9 +29,11 @@ def parse_filters(args):
     for key in ("since", "until"):
         try:
             filters[key] = datetime.fromisoformat(args.get(key, "")).date() if args.get(key) else None
+            if filters[key] is not None and parse_date(filters[key]) is None:
+                filters[key] = None  # beyond what dates hold: 9999-12-31 would overflow at the day's end
         except ValueError:
             filters[key] = None
-    filters["zone"] = args.get("zone", type=int) if hasattr(args, "getlist") else args.get("zone")
+    filters["zone"] = args.get("zone", type=db_int) if hasattr(args, "getlist") else args.get("zone")
     filters["instrument"] = args.get("instrument") if args.get("instrument") in Instrument.__members__ else None
     filters["outcome"] = args.get("outcome") if args.get("outcome") in DecisionOutcome.__members__ else None
     return filters
