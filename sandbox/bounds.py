@@ -20,9 +20,10 @@ from urllib.parse import unquote_to_bytes
 import wtforms
 from flask import request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter, ValidationError as RouteMismatch
 from wtforms.utils import unset_value
+from wtforms.validators import NumberRange
 
 from .errors import SandboxError
 
@@ -147,9 +148,12 @@ def optional_int(value):
 class IntegerField(wtforms.IntegerField):
     """WTForms' IntegerField that refuses what the column cannot hold, with a form error."""
 
-    def __init__(self, label=None, validators=None, *, minimum=INT_MIN, maximum=INT_MAX, **kwargs):
+    def __init__(self, label=None, validators=None, *, minimum=INT_MIN, maximum=None, **kwargs):
         super().__init__(label, validators, **kwargs)
-        self.minimum, self.maximum = minimum, maximum
+        # A NumberRange above the integer range declares a `bigint` column (sums of money).
+        declared = [v.max for v in validators or () if isinstance(v, NumberRange) and v.max is not None]
+        self.minimum = minimum
+        self.maximum = maximum or (min(max(declared), BIGINT_MAX) if declared and max(declared) > INT_MAX else INT_MAX)
 
     def process_formdata(self, valuelist):
         if not valuelist:
@@ -217,10 +221,8 @@ def refuse_malformed_text():
     if "\x00" in request.path:
         raise MalformedInput(_("The request contains a NUL character, which no field accepts."))
     raw = [unquote_to_bytes(request.query_string)]
-    if request.mimetype == "application/x-www-form-urlencoded" and request.content_length:
-        if request.content_length <= (request.max_form_memory_size or request.content_length):
-            body = request.get_data(cache=True)  # the form parser reads the cached copy afterwards
-            raw.append(unquote_to_bytes(body.replace(b"+", b" ")))
+    if request.mimetype == "application/x-www-form-urlencoded":
+        raw.append(unquote_to_bytes(_bounded_urlencoded_body().replace(b"+", b" ")))
     for chunk in raw:
         try:
             text = chunk.decode("utf-8")
@@ -232,7 +234,18 @@ def refuse_malformed_text():
         raise MalformedInput(_("The request contains a NUL character, which no field accepts."))
 
 
-TOO_LARGE = _l("The request is larger than this service accepts.")
+def _bounded_urlencoded_body():
+    """Werkzeug applies MAX_FORM_MEMORY_SIZE and MAX_FORM_PARTS to multipart bodies only: a url-encoded
+    body up to MAX_CONTENT_LENGTH (20 MB) of `a&a&a...` would become millions of fields. The same two
+    limits hold here; the form parser then reads the cached copy."""
+    limit = request.max_form_memory_size
+    if limit is not None and (request.content_length or 0) > limit:
+        raise RequestEntityTooLarge()
+    body = request.get_data(cache=True)
+    if (limit is not None and len(body) > limit) or \
+            (request.max_form_parts is not None and body.count(b"&") >= request.max_form_parts):
+        raise RequestEntityTooLarge()
+    return body
 
 
 def init_app(app):

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
+from ..bounds import optional_int
 from ..labels import Instrument, OrganisationKind
 
 
@@ -21,5 +22,5 @@ class JoinForm(FlaskForm):
 
 
 class NewApplicationForm(FlaskForm):
-    organisation = SelectField(_l("Applying organisation"), coerce=int, validators=[DataRequired()])
+    organisation = SelectField(_l("Applying organisation"), coerce=optional_int, validators=[DataRequired()])
     instrument = SelectField(_l("Instrument"), choices=Instrument.choices, validators=[DataRequired()])
