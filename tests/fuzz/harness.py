@@ -225,3 +225,14 @@ def urlencoded(pairs):
 
 def plain_query(pairs):
     return urlencode(pairs)
+
+
+def capped_memory(extra):
+    """Cap this process's address space at its current size plus `extra` bytes, so a request that runs
+    away fails with MemoryError (a finding) instead of taking the machine; returns the old limits."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    with open("/proc/self/statm") as statm:
+        used = int(statm.read().split()[0]) * resource.getpagesize()
+    cap = used + extra if hard == resource.RLIM_INFINITY else min(used + extra, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    return soft, hard

@@ -3,6 +3,7 @@ route converter, query values, dates, NUL and invalid UTF-8, tampered hidden fie
 rule that every form field in the code is a bounded one."""
 import inspect
 import pkgutil
+import resource
 import tracemalloc
 from importlib import import_module
 
@@ -22,6 +23,7 @@ from sandbox.workflow.states import ApplicationState as S
 from ..conftest import login
 from ..factories import ApplicationFactory
 from ..review.conftest import Cast
+from .harness import capped_memory
 
 ALLOCATION_LIMIT = 5 * 2**20  # bytes one refused request may allocate at its peak
 
@@ -45,12 +47,15 @@ def _events():
 
 
 def _post_measured(client, url, data):
+    """(response, peak bytes allocated); a runaway allocation hits a 1 GB cap instead of the machine."""
+    limits = capped_memory(2**30)
     tracemalloc.start()
     try:
         response = client.post(url, data=data)
         _current, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
+        resource.setrlimit(resource.RLIMIT_AS, limits)
     return response, peak
 
 

@@ -22,7 +22,7 @@ from sandbox.workflow.states import ApplicationState as S
 from sandbox.seed.demo import DEMO_PASSWORD, load_demo
 
 from .harness import (INTEGERS, SKIP_ENDPOINTS, STRING_VARS, TEXT_FIELD_VALUES, TEXTS, VALUES, VALUES_FOR_KIND,
-                      Failure, Raw, RecordingArgs, Sweeper, parse_page, query_url, url_for_rule, urlencoded)
+                      Failure, Raw, RecordingArgs, Sweeper, capped_memory, parse_page, query_url, url_for_rule, urlencoded)
 
 pytestmark = pytest.mark.fuzz
 
@@ -194,22 +194,11 @@ def demo(app, db):
     return db
 
 
-def _capped_memory():
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    with open("/proc/self/statm") as statm:
-        used = int(statm.read().split()[0]) * resource.getpagesize()
-    cap = used + MEMORY_CAP
-    if hard != resource.RLIM_INFINITY:
-        cap = min(cap, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-    return soft, hard
-
-
 def test_no_route_role_or_field_gives_a_server_error(app, demo):
     app.config["RENDER_500_IN_TESTS"] = False
     ids = _ids_by_variable(app)
     started, sweepers = time.monotonic(), []
-    limits, request_class, done = _capped_memory(), app.request_class, set()
+    limits, request_class, done = capped_memory(MEMORY_CAP), app.request_class, set()
     app.request_class = type("RecordingRequest", (request_class,), {"parameter_storage_class": RecordingArgs})
     try:
         for turn, (label, email) in enumerate(ROLES):
