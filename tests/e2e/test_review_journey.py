@@ -82,9 +82,9 @@ def _authority_gives_opinions(page, log_in):
         _accept_and_declare(page)
         if number == 0:
             _pick(page, "verdict-consent_with_conditions")
-            page.select_option("#conditions-0-kind", "geographic_limit")
-            page.fill("#conditions-0-text", "Only on the Sangam DMC loop.")
-            page.fill("#conditions-0-parameters", "area=Sangam DMC loop")
+            page.select_option("#condition-0-kind", "geographic_limit")
+            page.fill("#condition-0-text", "Only on the Sangam DMC loop.")
+            page.fill("#condition-0-parameters", "area=Sangam DMC loop")
         else:
             _pick(page, "verdict-consent")
         page.locator("form button[type=submit]", has_text=re.compile("opinion", re.I)).click()
