@@ -230,8 +230,11 @@ def refuse_malformed_text():
             raise MalformedInput(_("The request contains bytes that are not valid UTF-8 text.")) from None
         if "\x00" in text:
             raise MalformedInput(_("The request contains a NUL character, which no field accepts."))
-    if request.mimetype == "multipart/form-data" and any("\x00" in v for v in request.form.values()):
-        raise MalformedInput(_("The request contains a NUL character, which no field accepts."))
+    if request.mimetype == "multipart/form-data":
+        texts = [v for _name, values in request.form.lists() for v in values]
+        texts += [f.filename or "" for _name, files in request.files.lists() for f in files]
+        if any("\x00" in text for text in texts):
+            raise MalformedInput(_("The request contains a NUL character, which no field accepts."))
 
 
 def _bounded_urlencoded_body():

@@ -2,6 +2,7 @@
 route converter, query values, dates, NUL and invalid UTF-8, tampered hidden fields, body size, and a
 rule that every form field in the code is a bounded one."""
 import inspect
+import io
 import pkgutil
 import resource
 import tracemalloc
@@ -142,6 +143,17 @@ def test_nul_and_invalid_utf8_in_a_form_get_a_clear_400(client, login_as, db, bo
     assert "NUL" in response.get_data(as_text=True) or "UTF-8" in response.get_data(as_text=True)
     db.session.refresh(application)
     assert application.state == S.draft
+
+
+@pytest.mark.parametrize("part", ["second value", "file name"])
+def test_nul_in_a_multipart_form_gets_a_clear_400(client, login_as, db, part):
+    applicant = login_as("applicant")
+    application = ApplicationFactory(created_by=applicant, state=S.submitted)
+    pdf = (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "plan\x00.pdf" if part == "file name" else "plan.pdf")
+    data = {"kind": ["business_plan", "a\x00b"] if part == "second value" else "business_plan", "file": pdf}
+    response = client.post(f"/files/{application.id}/documents", data=data, content_type="multipart/form-data")
+    assert response.status_code == 400 and "NUL" in response.get_data(as_text=True)
+    assert not application.documents
 
 
 @pytest.mark.parametrize("query", ["q=a%00b", "q=%ff"])
