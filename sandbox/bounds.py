@@ -130,7 +130,8 @@ def query_date(name):
         return None
     day = parse_date(raw)
     if day is None:
-        raise InvalidQueryValue(_("“%(name)s” in the address must be a date (YYYY-MM-DD) from %(min)s to %(max)s.",
+        raise InvalidQueryValue(_(
+            "“%(name)s” in the address must be a date (YYYY-MM-DD) from %(min)s to %(max)s.",
                                   name=name, min=DATE_MIN.isoformat(), max=DATE_MAX.isoformat()))
     return day
 
@@ -153,14 +154,16 @@ class IntegerField(wtforms.IntegerField):
         # A NumberRange above the integer range declares a `bigint` column (sums of money).
         declared = [v.max for v in validators or () if isinstance(v, NumberRange) and v.max is not None]
         self.minimum = minimum
-        self.maximum = maximum or (min(max(declared), BIGINT_MAX) if declared and max(declared) > INT_MAX else INT_MAX)
+        wide = declared and max(declared) > INT_MAX
+        self.maximum = maximum or (min(max(declared), BIGINT_MAX) if wide else INT_MAX)
 
     def process_formdata(self, valuelist):
         if not valuelist:
             return
         self.data = parse_int(valuelist[0], self.minimum, self.maximum)
         if self.data is None and valuelist[0].strip():
-            raise ValueError(_("Enter a whole number from %(min)s to %(max)s.", min=self.minimum, max=self.maximum))
+            raise ValueError(_("Enter a whole number from %(min)s to %(max)s.", min=self.minimum,
+                               max=self.maximum))
 
 
 class FloatField(wtforms.FloatField):
@@ -209,7 +212,8 @@ class BoundedFieldList(wtforms.FieldList):
 
     def validate(self, form, extra_validators=()):
         if self.altered:
-            self.errors = [_("At most %(n)d rows are accepted, numbered from 1; reload the page and try again.",
+            self.errors = [_(
+                "At most %(n)d rows are accepted, numbered from 1; reload the page and try again.",
                              n=self.max_entries)]
             return False
         return super().validate(form, extra_validators)

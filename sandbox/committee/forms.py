@@ -32,8 +32,8 @@ class DecisionForm(FlaskForm):
     cite_opinion = SelectMultipleField(coerce=optional_int, validate_choice=False)
 
     def condition_rows(self):
-        return [{"kind": row.kind.data or "", "text": row.text.data or "", "parameters": row.parameters.data or ""}
-                for row in self.conditions]
+        return [{"kind": row.kind.data or "", "text": row.text.data or "",
+                 "parameters": row.parameters.data or ""} for row in self.conditions]
 
 
 def form_errors(form):

@@ -185,7 +185,8 @@ class Sweeper:
             return None
         grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss
         if grown > RSS_GROWTH_LIMIT_KB:
-            self.failures.append(Failure(self.role, method, url, f"memory high-water mark grew {grown // 1024} MB"))
+            self.failures.append(Failure(self.role, method, url,
+                                         f"memory high-water mark grew {grown // 1024} MB"))
         if time.monotonic() - started > 10:
             self.failures.append(Failure(self.role, method, url, f"took {time.monotonic() - started:.1f} s"))
         if response.status_code >= 500:

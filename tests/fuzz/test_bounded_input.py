@@ -151,7 +151,8 @@ def test_nul_in_a_multipart_form_gets_a_clear_400(client, login_as, db, part):
     application = ApplicationFactory(created_by=applicant, state=S.submitted)
     pdf = (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "plan\x00.pdf" if part == "file name" else "plan.pdf")
     data = {"kind": ["business_plan", "a\x00b"] if part == "second value" else "business_plan", "file": pdf}
-    response = client.post(f"/files/{application.id}/documents", data=data, content_type="multipart/form-data")
+    response = client.post(f"/files/{application.id}/documents", data=data,
+                           content_type="multipart/form-data")
     assert response.status_code == 400 and "NUL" in response.get_data(as_text=True)
     assert not application.documents
 
@@ -203,7 +204,8 @@ def test_every_form_field_is_bounded():
 
 
 @settings(max_examples=200, derandomize=True, deadline=None)
-@given(st.one_of(st.integers(), st.text(max_size=30), st.binary(max_size=10).map(lambda b: b.decode("latin-1"))))
+@given(st.one_of(st.integers(), st.text(max_size=30),
+                 st.binary(max_size=10).map(lambda b: b.decode("latin-1"))))
 def test_parse_int_returns_a_fitting_int_or_none(value):
     parsed = bounds.parse_int(value if not isinstance(value, int) else str(value))
     assert parsed is None or bounds.INT_MIN <= parsed <= bounds.INT_MAX

@@ -29,7 +29,8 @@ from sandbox.workflow.states import ApplicationState as S
 from sandbox.seed.demo import DEMO_PASSWORD, load_demo
 
 from .harness import (INTEGERS, SKIP_ENDPOINTS, STRING_VARS, TEXT_FIELD_VALUES, TEXTS, VALUES, VALUES_FOR_KIND,
-                      Failure, Raw, RecordingArgs, Sweeper, capped_memory, parse_page, query_url, url_for_rule, urlencoded)
+                      Failure, Raw, RecordingArgs, Sweeper, capped_memory, parse_page, query_url, url_for_rule,
+                      urlencoded)
 
 pytestmark = pytest.mark.fuzz
 
@@ -41,7 +42,7 @@ ROLES = [  # (label, demo account); None is the anonymous visitor
 ]
 PAGES_PER_ENDPOINT = 2
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-MEMORY_CAP = 4 * 2**30  # address space the process may add during the sweep: a runaway request fails, not the machine
+MEMORY_CAP = 4 * 2**30  # address space the sweep may add: a runaway request fails, not the machine
 
 
 def _ids_by_variable(app):
@@ -53,7 +54,8 @@ def _ids_by_variable(app):
             if name in found or not isinstance(converter, IntegerConverter):
                 continue
             stem = name.removesuffix("_id")
-            table = next((t for t in tables if t.name in (stem, stem + "s") or t.name.endswith(f"_{stem}s")), None)
+            table = next((t for t in tables if t.name in (stem, stem + "s") or t.name.endswith(f"_{stem}s")),
+                         None)
             if name == "seq":
                 table = db.metadata.tables["audit_events"]
             column = table.c[name] if table is not None and name in table.c else \
@@ -182,8 +184,8 @@ def _sweep_role(app, client, label, email, ids, turn, done):
             sweeper.send(method, bad_url, *(urlencoded([("version", "1")]) if method != "GET" else ()))
         for method in methods:
             if method != "GET" and url not in posted:
-                body = [(name, VALUES[(turn + n + k) % len(VALUES)])
-                        for k, name in enumerate(["version", "reason", "choice", "organisation_id", "due", "id"])]
+                names = ["version", "reason", "choice", "organisation_id", "due", "id"]
+                body = [(name, VALUES[(turn + n + k) % len(VALUES)]) for k, name in enumerate(names)]
                 sweeper.send(method, url, *urlencoded(body))
     return sweeper
 
@@ -247,7 +249,7 @@ def test_no_post_without_a_csrf_token_is_accepted_or_changes_anything(app, demo,
             sweeper = Sweeper(app, client, label)
             sweepers.append(sweeper)
             for rule, url in _rule_urls(app, ids, turn):
-                if url.endswith("/x") or "/x/" in url:  # no row to name in this variable (a placeholder that routes nowhere)
+                if url.endswith("/x") or "/x/" in url:  # no row to name in a variable: routes nowhere
                     continue
                 for method in sorted(rule.methods - {"GET", "HEAD", "OPTIONS"}):
                     response = sweeper.send(method, url, *urlencoded([("version", "1"), ("reason", "x")]))
@@ -258,5 +260,6 @@ def test_no_post_without_a_csrf_token_is_accepted_or_changes_anything(app, demo,
         app.config["WTF_CSRF_ENABLED"] = False
     failures = [f for s in sweepers for f in s.failures]
     with capsys.disabled():
-        print(f"\nfuzz, CSRF: {sum(s.sent for s in sweepers)} POSTs without a token, {len(failures)} findings")
+        print(f"\nfuzz, CSRF: {sum(s.sent for s in sweepers)} POSTs without a token, "
+              f"{len(failures)} findings")
     assert not failures, "\n".join(map(str, failures[:40]))
