@@ -3,14 +3,17 @@
 One module, so every route, query string and form applies the same limits:
 - path integers: the `int` converter of every route is `BoundedIntConverter` (at most the range of a
   PostgreSQL `integer` column), so /files/99999999999999999999 is a 404 before any query;
-- query integers and dates: `query_int` / `query_date` return None when absent and raise
-  `InvalidQueryValue` (a 400 page naming the parameter) when malformed or out of range;
+- query and hidden-field integers: `request.args.get(name, type=db_int)` (or `db_bigint`) treats a
+  value the column cannot hold like any malformed one (the filter is ignored, the default used);
+  `query_text` refuses a search term longer than any column with a 400 page naming the parameter;
 - form integers, floats, dates and choices: the WTForms fields and the coerce function below refuse
   the same values with a form error, so the form is shown again with everything kept;
 - text: a NUL character (PostgreSQL refuses it in text) or invalid UTF-8 in the path, the query
   string or a url-encoded body gets a 400 page before any view runs;
 - repeated groups: `BoundedFieldList` numbers its rows 0..max_entries-1 and refuses anything else
-  under its prefix (a larger index, an old hidden count), building nothing for it.
+  under its prefix (a larger index, an old hidden count), building nothing for it;
+- bodies: a url-encoded body is held to MAX_FORM_MEMORY_SIZE and MAX_FORM_PARTS as Werkzeug holds
+  multipart ones (413 page), on top of MAX_CONTENT_LENGTH for uploads.
 """
 import math
 import re
@@ -111,29 +114,6 @@ def query_text(name, max_length=SEARCH_MAX):
         raise InvalidQueryValue(_("“%(name)s” in the address may be at most %(n)d characters.", name=name,
                                   n=max_length))
     return text
-
-
-def query_int(name, minimum=1, maximum=INT_MAX):
-    raw = request.args.get(name, "")
-    if raw == "":
-        return None
-    number = parse_int(raw, minimum, maximum)
-    if number is None:
-        raise InvalidQueryValue(_("“%(name)s” in the address must be a whole number from %(min)s to %(max)s.",
-                                  name=name, min=minimum, max=maximum))
-    return number
-
-
-def query_date(name):
-    raw = request.args.get(name, "")
-    if raw == "":
-        return None
-    day = parse_date(raw)
-    if day is None:
-        raise InvalidQueryValue(_(
-            "“%(name)s” in the address must be a date (YYYY-MM-DD) from %(min)s to %(max)s.",
-                                  name=name, min=DATE_MIN.isoformat(), max=DATE_MAX.isoformat()))
-    return day
 
 
 def optional_int(value):

@@ -122,6 +122,14 @@ def test_the_audit_console_refuses_dates_columns_cannot_hold_with_a_form_error(c
     assert client.get("/audit/?actor=" + "x" * 100_000).status_code in (413, 414, 422)
 
 
+def test_oversized_query_values_are_ignored_or_refused_with_a_message(client, login_as):
+    login_as("secretariat", "admin")
+    assert client.get("/office/?zone=99999999999999999999").status_code == 200  # the filter is ignored
+    assert client.get("/notices/?page=9223372036854775808").status_code == 200
+    response = client.get("/admin/users?q=" + "x" * 300)
+    assert response.status_code == 400 and "at most 254 characters" in response.get_data(as_text=True)
+
+
 def test_a_tampered_version_on_a_file_action_gets_the_409_page(client, login_as, db):
     applicant = login_as("applicant")
     application = ApplicationFactory(created_by=applicant)
