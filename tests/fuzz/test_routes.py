@@ -14,6 +14,7 @@ a rotation of the boundary values across the roles."""
 import io
 import resource
 import time
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from sqlalchemy import inspect, select
@@ -29,7 +30,7 @@ from sandbox.workflow.states import ApplicationState as S
 from sandbox.seed.demo import DEMO_PASSWORD, load_demo
 
 from .harness import (INTEGERS, SKIP_ENDPOINTS, STRING_VARS, TEXT_FIELD_VALUES, TEXTS, VALUES, VALUES_FOR_KIND,
-                      Failure, Raw, RecordingArgs, Sweeper, capped_memory, parse_page, query_url, url_for_rule,
+                      Failure, Form, Raw, RecordingArgs, Sweeper, capped_memory, parse_page, query_url, url_for_rule,
                       urlencoded)
 
 pytestmark = pytest.mark.fuzz
@@ -164,6 +165,17 @@ def _sweep_role(app, client, label, email, ids, turn, done):
         done.add(form.key)
         for pairs in _mutations(form, turn, first_time, done):
             _send_form(sweeper, form, pairs)
+    # The query string of every form's action (a button's `?version=`), tampered, with the form's body.
+    for form in (f for f in forms if f.method != "GET"):
+        action = urlsplit(form.action)
+        params = parse_qsl(action.query, keep_blank_values=True)
+        for name, _value in params:
+            for value in VALUES_FOR_KIND["hidden"]:
+                if (form.key, "?" + name, value) not in done:
+                    done.add((form.key, "?" + name, value))
+                    tampered = query_url(action.path, [(n, value if n == name else v) for n, v in params])
+                    _send_form(sweeper, Form(tampered, form.method, form.fields, form.kinds, form.multipart),
+                               form.fields)
     # Every query parameter a page's view read, with every boundary value, once over the sweep.
     for endpoint, urls in sorted(pages.items()):
         for name in sorted(reads.get(endpoint, ())):
