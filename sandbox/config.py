@@ -21,6 +21,11 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(ROOT / "instance" / "uploads"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
+    # Werkzeug's limits for forms without files: a url-encoded body, or one non-file part of a multipart
+    # body, is held in memory up to this size (the longest text field, 20,000 Korean characters, is
+    # 180 kB percent-encoded); a multipart body has at most this many parts. Larger → the 413 page.
+    MAX_FORM_MEMORY_SIZE = int(os.environ.get("MAX_FORM_KB", "2048")) * 1024
+    MAX_FORM_PARTS = 1000
     # Served over HTTPS in production: turns on Secure cookies and HSTS.
     HTTPS = _bool("HTTPS")
     SESSION_COOKIE_HTTPONLY = True

@@ -1,5 +1,5 @@
 """Friendly error pages in Korean and English, and typed service errors turned into status codes."""
-from flask import g, render_template, request
+from flask import current_app, g, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -19,8 +19,10 @@ MESSAGES = {
     405: (lambda: _("Not allowed"), lambda: _("This address does not accept that kind of request.")),
     409: (lambda: _("The file has changed"),
           lambda: _("Someone else acted on this file first, or it has moved to another stage. Reload it to see where it stands.")),
-    413: (lambda: _("The file is too large"),
-          lambda: _("Uploads may be at most %(mb)d MB each. Make the file smaller and try again.", mb=20)),
+    413: (lambda: _("The file or form is too large"),
+          lambda: _("Uploads may be at most %(mb)d MB each and a form's text at most %(kb)d kB. Make it smaller "
+                    "and try again.", mb=current_app.config["MAX_CONTENT_LENGTH"] // 2**20,
+                    kb=current_app.config["MAX_FORM_MEMORY_SIZE"] // 1024)),
     422: (lambda: _("The action is not possible yet"), lambda: _("Something the action needs is missing.")),
     429: (lambda: _("Too many attempts"),
           lambda: _("Too many attempts in a short time. Wait 15 minutes and try again.")),

@@ -4,6 +4,7 @@ from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from ..bounds import optional_int
 from ..labels import Instrument, OrganisationKind
 
 
@@ -26,7 +27,7 @@ class JoinForm(FlaskForm):
 
 
 class NewApplicationForm(FlaskForm):
-    organisation = SelectField(_l("Applying organisation"), coerce=int, validators=[DataRequired()])
+    organisation = SelectField(_l("Applying organisation"), coerce=optional_int, validators=[DataRequired()])
     instrument = SelectField(_l("Instrument"), choices=Instrument.choices, validators=[DataRequired()])
 
 

@@ -2,11 +2,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileSize
-from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectMultipleField, StringField,
-                     TextAreaField)
+from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from .. import sites
+from ..bounds import DateField, IntegerField, optional_int
 from ..labels import Instrument, TechCategory, options
 from ..services.zones import MAX_CAPACITY
 
@@ -37,7 +37,7 @@ class ZoneForm(FlaskForm):
                                       validators=[Optional()])
     categories = SelectMultipleField(_l("Allowed technology categories"), choices=TechCategory.choices(),
                                      validators=[Optional()])
-    exemption_type_ids = SelectMultipleField(_l("Exemptions available"), coerce=int, choices=[],
+    exemption_type_ids = SelectMultipleField(_l("Exemptions available"), coerce=optional_int, choices=[],
                                              validators=[Optional()])
     capacity = IntegerField(_l("Capacity (concurrent trials)"), validators=[
         DataRequired(message=_l("Give a whole number.")), NumberRange(min=0, max=MAX_CAPACITY)],

@@ -2,6 +2,7 @@
 from flask import Blueprint, render_template, request, url_for
 from flask_login import login_required
 
+from ..bounds import db_int
 from ..labels import Instrument
 from ..services.disputes import open_dispute_count
 from ..viewhelpers import require
@@ -20,7 +21,7 @@ def _only_office():
 
 @bp.route("/")
 def queue():
-    filters = {"state": request.args.get("state", ""), "zone": request.args.get("zone", type=int),
+    filters = {"state": request.args.get("state", ""), "zone": request.args.get("zone", type=db_int),
                "instrument": request.args.get("instrument", "")}
     after = Cursor.parse(request.args.get("after"))
     found, next_cursor = queue_page(filters, after)
