@@ -6,19 +6,11 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
-from ..bounds import DateField, IntegerField
-
-from ..audit.filters import EARLIEST_DATE, LATEST_DATE, MAX_ID, AuditFilter
+from ..audit.filters import AuditFilter
+from ..bounds import INT_MAX, DateField, IntegerField
 from ..labels import Instrument, options
 from ..models.committee import DecisionOutcome
 from ..workflow.states import ApplicationState
-
-
-def date_within_bounds(form, field):
-    """A date the filters can use: checked before a query (or a streamed export) starts."""
-    if field.data and not EARLIEST_DATE <= field.data <= LATEST_DATE:
-        raise ValidationError(_l("Enter a date between %(first)s and %(last)s.",
-                                 first=EARLIEST_DATE.isoformat(), last=LATEST_DATE.isoformat()))
 
 
 def no_control_characters(form, field):
@@ -31,14 +23,14 @@ class AuditSearchForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
-    date_from = DateField(_l("From (UTC date)"), validators=[Optional(), date_within_bounds])
-    date_to = DateField(_l("To (UTC date)"), validators=[Optional(), date_within_bounds])
+    date_from = DateField(_l("From (UTC date)"), validators=[Optional()])
+    date_to = DateField(_l("To (UTC date)"), validators=[Optional()])
     actor = StringField(_l("Actor (e-mail contains)"),
                         validators=[Optional(), Length(max=254), no_control_characters])
     action = StringField(_l("Action (exact, or a prefix ending in '.')"),
                          validators=[Optional(), Length(max=80), no_control_characters])
     application = IntegerField(_l("Application number"),
-                               validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
+                               validators=[Optional(), NumberRange(min=1, max=INT_MAX)])
     zone = SelectField(_l("Zone"), coerce=str, validators=[Optional()])
     state = SelectField(_l("Moved to state"), validators=[Optional()])
 
@@ -66,8 +58,8 @@ class DecisionLogFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
-    since = DateField(_l("From"), validators=[Optional(), date_within_bounds])
-    until = DateField(_l("Until"), validators=[Optional(), date_within_bounds])
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("Until"), validators=[Optional()])
     zone = SelectField(_l("Zone"), validators=[Optional()])
     instrument = SelectField(_l("Instrument"), validators=[Optional()])
     outcome = SelectField(_l("Outcome"), validators=[Optional()])

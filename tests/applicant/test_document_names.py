@@ -60,9 +60,15 @@ def test_a_2000_character_korean_name_is_cut_but_keeps_its_extension(client, emp
 
 
 def test_control_and_direction_characters_are_dropped_from_a_name(client, empty_draft):
-    # A NUL cannot be stored in PostgreSQL text; a right-to-left override would show "x.pdf" for "fdp.x".
-    assert upload(client, empty_draft, PDF, "plan\x00\u202egpj.html").status_code == 303
+    # A right-to-left override would show "x.pdf" for "fdp.x"; a tab or bell has no place in a name.
+    assert upload(client, empty_draft, PDF, "plan\t\u202egpj.html").status_code == 303
     assert db.session.scalar(db.select(Document)).original_name == "plangpj.pdf"
+
+
+def test_a_nul_in_a_file_name_is_refused_and_nothing_is_stored(client, empty_draft):
+    # PostgreSQL text cannot hold a NUL: the request is refused whole (sandbox/bounds.py), clearly.
+    assert upload(client, empty_draft, PDF, "plan\x00.pdf").status_code == 400
+    assert db.session.scalar(db.select(Document)) is None
 
 
 def test_a_legacy_row_with_a_misleading_name_is_served_under_the_content_type(client, empty_draft):

@@ -17,8 +17,8 @@ def _exports(db):
 
 
 @pytest.mark.parametrize("query, message", [
-    ("date_to=9999-12-31", "Enter a date between 1900-01-01 and 9899-12-31."),
-    ("date_from=0001-01-01", "Enter a date between 1900-01-01 and 9899-12-31."),
+    ("date_to=9999-12-31", "Enter a date from 1900-01-01 to 9899-12-31."),
+    ("date_from=0001-01-01", "Enter a date from 1900-01-01 to 9899-12-31."),
     ("application=99999999999999999999999", "Number must be between 1 and 2147483647."),
     ("zone=99999999999999999999999", "Not a valid choice"),
 ])
@@ -48,8 +48,8 @@ def test_the_last_representable_day_bounds_nothing(db, file_history):  # noqa: F
 
 
 @pytest.mark.parametrize("query, message", [
-    ("actor=kim%00", "Remove the control characters"),
-    ("action=application.%00", "Remove the control characters"),
+    ("actor=kim%07", "Remove the control characters"),
+    ("action=application.%07", "Remove the control characters"),
     ("actor=" + "k" * 255, "Field cannot be longer than 254 characters."),
     ("action=" + "a" * 81, "Field cannot be longer than 80 characters."),
 ])
@@ -59,4 +59,15 @@ def test_text_filters_the_columns_cannot_hold_are_refused_up_front(client, login
     login_as("auditor")
     response = client.get(f"{url}?{query}")
     assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert _exports(db) is None
+
+
+@pytest.mark.parametrize("query", ["actor=kim%00", "action=application.%00"])
+@pytest.mark.parametrize("url", ["/audit/", "/audit/export.csv"])
+def test_a_nul_in_a_filter_is_refused_whole_before_any_query(client, login_as, file_history, db,  # noqa: F811
+                                                             url, query):
+    # PostgreSQL cannot compare text holding NUL: every request carrying one is refused (sandbox/bounds.py).
+    login_as("auditor")
+    response = client.get(f"{url}?{query}")
+    assert response.status_code == 400 and "Content-Disposition" not in response.headers
     assert _exports(db) is None
