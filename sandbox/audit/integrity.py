@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import AuditCheckpoint, AuditEvent, AuditHead
-from ..services.transaction import atomic
+from ..transaction import atomic
 from .chain import GENESIS, ChainBroken, checkpoint_message, format_time, verify_events
 from .export import iter_events
 from .filters import AuditFilter

@@ -1,24 +1,5 @@
-"""atomic(): the one place that commits or rolls back."""
-from contextlib import contextmanager
+"""atomic() lives in sandbox.transaction (below the audit layer, which uses it too); services and the code
+above them have always imported it from here."""
+from ..transaction import atomic
 
-from ..extensions import db
-
-_DEPTH_KEY = "sandbox_atomic_depth"
-
-
-@contextmanager
-def atomic():
-    """Commit once at the outermost block; roll everything back on any error."""
-    session = db.session
-    depth = session.info.get(_DEPTH_KEY, 0)
-    session.info[_DEPTH_KEY] = depth + 1
-    try:
-        yield session
-        if depth == 0:
-            session.commit()
-    except BaseException:
-        if depth == 0:
-            session.rollback()
-        raise
-    finally:
-        session.info[_DEPTH_KEY] = depth
+__all__ = ["atomic"]
