@@ -4,9 +4,6 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.serialization import (Encoding, NoEncryption, PrivateFormat, PublicFormat,
-                                                          load_pem_private_key)
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -56,15 +53,22 @@ def checkpoint_document(checkpoint):
 
 
 def load_signing_key(path):
+    # Imported here, not at the top: cryptography's OpenSSL bindings add ~7 MB to every app process
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
     return load_pem_private_key(Path(path).read_bytes(), password=None)
 
 
 def public_key_hex(private_key):
+    # Imported here, not at the top: cryptography's OpenSSL bindings add ~7 MB to every app process
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
     return private_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
 
 
 def generate_signing_key(path):
     """Create the PEM key at `path` unless one exists. Returns (public_key_hex, created)."""
+    # Imported here, not at the top: cryptography's OpenSSL bindings add ~7 MB to every app process
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
     path = Path(path)
     if path.exists():
         return public_key_hex(load_signing_key(path)), False
