@@ -91,7 +91,8 @@ def _reference_rows(seqs, connection):
 
 def _piece_columns(pieces):
     head, tail = pieces
-    return [AuditEvent.seq, literal_column(head), cast(AuditEvent.__table__.c.data, Text), literal_column(tail)]
+    return [AuditEvent.seq, literal_column(head), cast(AuditEvent.__table__.c.data, Text),
+            literal_column(tail)]
 
 
 class EventRows:
@@ -118,7 +119,8 @@ class EventRows:
     def piece_batches(self, pieces):
         """(seq, head, data, tail) tuples, head and tail built by the database from `pieces` (SQL from
         export_format.piece_sql), the next batch fetched while this one is written; None where the
-        database does not build them (SQLite: building strings there costs this process more than it saves)."""
+        database does not build them (SQLite: building strings there costs this process more than it
+        saves)."""
         if (self.session or db.session).get_bind().dialect.name != "postgresql":
             return None
         return self._prefetched(_piece_columns(pieces))
