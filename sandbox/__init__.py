@@ -36,7 +36,7 @@ def trust_proxies(app):
 
 
 def register_extensions(app):
-    from . import models  # noqa: F401  (every table known to Alembic)
+    from . import bounds, models  # noqa: F401  (models: every table known to Alembic)
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .i18n import select_locale
     from .security import init_security
@@ -44,6 +44,7 @@ def register_extensions(app):
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
+    bounds.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)

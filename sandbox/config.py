@@ -21,6 +21,11 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(ROOT / "instance" / "uploads"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
+    # Werkzeug's limits for forms without files: a url-encoded body, or one non-file part of a multipart
+    # body, is held in memory up to this size (the longest text field, 20,000 Korean characters, is
+    # 180 kB percent-encoded); a multipart body has at most this many parts. Larger → the 413 page.
+    MAX_FORM_MEMORY_SIZE = int(os.environ.get("MAX_FORM_KB", "2048")) * 1024
+    MAX_FORM_PARTS = 1000
     # Served over HTTPS in production: turns on Secure cookies and HSTS.
     HTTPS = _bool("HTTPS")
     SESSION_COOKIE_HTTPONLY = True
@@ -72,6 +77,8 @@ class Config:
     CLASH_BUFFER_M = float(os.environ.get("CLASH_BUFFER_M", "50"))
     AUDIT_SIGNING_KEY = os.environ.get("AUDIT_SIGNING_KEY", str(ROOT / "instance" / "audit-signing.pem"))
     WTF_CSRF_TIME_LIMIT = None
+    # Seconds a SQLite writer waits for another's write lock before giving up with the 409 page.
+    SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "15"))
 
 
 class DevelopmentConfig(Config):
@@ -109,7 +116,9 @@ def apply_derived(app):
     if uri.startswith("sqlite://") and uri != "sqlite://":
         # SQLite allows one writer at a time: the busy timeout makes the others wait their turn instead of
         # failing with 'database is locked'. (Rollback journal, SQLite's default; WAL is not switched on.)
+        # Shorter than gunicorn's 30 s worker timeout, so a writer that waits too long gets the 409 page
+        # instead of a killed worker.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
-            "connect_args": {"timeout": 30},
+            "connect_args": {"timeout": app.config["SQLITE_BUSY_TIMEOUT"]},
         }

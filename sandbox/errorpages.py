@@ -1,11 +1,13 @@
 """Friendly error pages in Korean and English, and typed service errors turned into status codes."""
-from flask import g, render_template, request
+from flask import current_app, g, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from .errors import SandboxError
 from .extensions import db, login_manager
+from .transaction import is_write_conflict
 
 MESSAGES = {
     400: (lambda: _("The request could not be understood"),
@@ -17,8 +19,10 @@ MESSAGES = {
     405: (lambda: _("Not allowed"), lambda: _("This address does not accept that kind of request.")),
     409: (lambda: _("The file has changed"),
           lambda: _("Someone else acted on this file first, or it has moved to another stage. Reload it to see where it stands.")),
-    413: (lambda: _("The file is too large"),
-          lambda: _("Uploads may be at most %(mb)d MB each. Make the file smaller and try again.", mb=20)),
+    413: (lambda: _("The file or form is too large"),
+          lambda: _("Uploads may be at most %(mb)d MB each and a form's text at most %(kb)d kB. Make it smaller "
+                    "and try again.", mb=current_app.config["MAX_CONTENT_LENGTH"] // 2**20,
+                    kb=current_app.config["MAX_FORM_MEMORY_SIZE"] // 1024)),
     422: (lambda: _("The action is not possible yet"), lambda: _("Something the action needs is missing.")),
     429: (lambda: _("Too many attempts"),
           lambda: _("Too many attempts in a short time. Wait 15 minutes and try again.")),
@@ -56,8 +60,20 @@ def register_error_pages(app):
         _discard_session()
         return render_error(exc.status, message=exc.message or None, reasons=exc.reasons)
 
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(IntegrityError)
+    def write_conflict(exc):
+        # Another request wrote the same row or took the same unique key between this one's checks and its
+        # write; the whole transaction is rolled back, so trying again is safe.
+        _discard_session()
+        app.logger.warning("write conflict on %s: %s", request.path, exc)
+        return render_error(409, message=_("Someone else changed the same thing at the same moment, so "
+                                           "nothing was saved. Reload the page and try again."))
+
     @app.errorhandler(OperationalError)
     def database_unavailable(exc):
+        if is_write_conflict(exc):  # the write lock not obtained in time: busy, not down
+            return write_conflict(exc)
         _discard_session()
         app.logger.error("database error on %s: %s", request.path, exc)
         # The page must not need the database: loading the user (the header shows their name and unread

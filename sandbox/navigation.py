@@ -28,6 +28,8 @@ def _sections(user):
         staff.append(_link(_("Secretariat queue"), "secretariat.queue"))
         staff.append(_link(_("Committee meetings"), "secretariat.meetings"))
         staff.append(_link(_("Bulk assignment"), "secretariat.bulk_assign"))
+    if policy.may(user, "dispute.queue"):
+        staff.append(_link(_("Organisation disputes"), "secretariat.disputes_list"))
     if policy.may(user, "trial.office"):
         staff.append(_link(_("Trials"), "secretariat.trial_list"))
         staff.append(_link(_("Citizen feedback"), "secretariat.feedback_queue"))

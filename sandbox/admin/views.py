@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
+from ..bounds import query_text
 from ..errors import PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..labels import Role
@@ -23,7 +24,7 @@ def _only_admins():
 
 @bp.route("/users")
 def users():
-    query = request.args.get("q", "").strip()
+    query = query_text("q")
     stmt = select(User).order_by(User.email)
     if query:
         like = f"%{query.lower()}%"

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from .. import sites
+from ..bounds import DateField, IntegerField, optional_int
 from ..labels import DocumentKind, Instrument, LegalGround, TechCategory, options
 
 LONG_TEXT = 20_000
@@ -20,10 +21,6 @@ LONG_TEXT = 20_000
 MAX_SCALE = 10_000_000
 SITE_TYPES = {"Point", "Polygon"}
 LAT_LON = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
-
-
-def _optional_int(value):
-    return None if value in (None, "", "None") else int(value)
 
 
 def _optional_category(value):
@@ -38,6 +35,14 @@ def _long_text(label, description=None):
 class StepForm(FlaskForm):
     """A step whose fields are named like the application's columns."""
     COLUMNS = ()
+
+    # The draft's version when the page was loaded: a save from a page older than the last save is
+    # refused (409) rather than silently undoing it. Filled from the application's column.
+    version = HiddenField(validators=[Optional(), Regexp(r"\d{1,9}\Z", message=_l(
+        "The page sent a damaged form. Reload the page and enter your changes again."))])
+
+    def expected_version(self):
+        return int(self.version.data) if self.version.data else None
 
     def changes(self):
         result = {}
@@ -54,7 +59,7 @@ class StepForm(FlaskForm):
 class BasicsForm(StepForm):
     COLUMNS = ("zone_id", "category", "title", "summary")
 
-    zone_id = SelectField(_l("Zone"), coerce=_optional_int, validate_choice=True,
+    zone_id = SelectField(_l("Zone"), coerce=optional_int, validate_choice=True,
                           description=_l("Only zones that offer this instrument are listed."))
     category = SelectField(_l("Technology category"), coerce=_optional_category,
                            choices=options(((c.value, c.label) for c in TechCategory), blank=_l("Choose a category")))
@@ -75,7 +80,7 @@ class BasicsForm(StepForm):
 class QuickBasicsForm(StepForm):
     COLUMNS = ("zone_id", "title", "summary")
 
-    zone_id = SelectField(_l("Zone"), coerce=_optional_int, validate_choice=True,
+    zone_id = SelectField(_l("Zone"), coerce=optional_int, validate_choice=True,
                           description=_l("Optional: the zone where you plan to offer the service."))
     title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
     summary = _long_text(_l("Summary"), _l("What the service does, for whom, in a few sentences."))
@@ -96,7 +101,7 @@ class RegulationsForm(StepForm):
 
 
 class ExemptionRequestForm(FlaskForm):
-    exemption_type = SelectField(_l("Exemption"), coerce=_optional_int, validators=[DataRequired(
+    exemption_type = SelectField(_l("Exemption"), coerce=optional_int, validators=[DataRequired(
         message=_l("Choose the exemption you request."))])
     legal_ground = SelectField(_l("Legal ground"),
                                choices=options(((g.value, g.label) for g in LegalGround), blank=_l("Choose a legal ground")),

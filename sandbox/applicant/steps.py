@@ -7,7 +7,7 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..errors import ValidationFailed
+from ..errors import StaleObject, ValidationFailed
 from ..extensions import db
 from ..files.views import details
 from ..labels import DocumentKind, Instrument, LegalGround, TechCategory, options
@@ -191,7 +191,11 @@ def edit(application_id, step):
     if not (form.validate_on_submit() and form.check_fits(zones)):
         return _render(application, current, 422, form=form)
     old_zone = application.zone_id
-    applications.save_draft(me(), application, form.changes(), step=current.key)
+    try:
+        applications.save_draft(me(), application, form.changes(), step=current.key,
+                                expected_version=form.expected_version())
+    except StaleObject as exc:
+        return _changed_meanwhile(application, current, form, exc)
     flash(_("Saved."), "success")
     if application.zone_id != old_zone and misfit_requests(application):
         names = ", ".join(r.exemption_type.name for r in misfit_requests(application))
@@ -201,6 +205,15 @@ def edit(application_id, step):
     go_on = request.form.get("go") == "next" and position + 1 < len(steps)
     target = steps[position + 1] if go_on else current
     return redirect(url_for(".edit", application_id=application.id, step=target.key), code=303)
+
+
+def _changed_meanwhile(application, step, form, exc):
+    """The 409 page for a draft saved by someone else first: the step again, with what this user entered
+    and the current version, so saving once more keeps their text on purpose."""
+    db.session.rollback()
+    form.version.data = str(application.version)  # read afresh after the rollback
+    flash(exc.message, "warning")
+    return _render(application, step, 409, form=form)
 
 
 @bp.route("/applications/<int:application_id>/exemptions", methods=["POST"])

@@ -1,10 +1,10 @@
 """Forms of the operator's trial pages. They check shape only; the services check the rules."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DateTimeLocalField, FloatField, IntegerField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ..bounds import DateField, FloatField, IntegerField, optional_int
 from ..labels import options
 from ..models.trials import ClaimOutcome, ReportKind, Severity
 
@@ -67,7 +67,7 @@ class IncidentForm(FlaskForm):
 
 
 class ClaimForm(FlaskForm):
-    incident_id = SelectField(_l("Incident"), coerce=int, validate_choice=False)
+    incident_id = SelectField(_l("Incident"), coerce=optional_int, validate_choice=False)
     claimant = StringField(_l("Claimant"), validators=[DataRequired(), Length(max=200)])
     amount = IntegerField(_l("Amount claimed (KRW)"), validators=[DataRequired(), NumberRange(min=0, max=BIG)])
     filed_on = DateField(_l("Claim received on"), validators=[DataRequired()])

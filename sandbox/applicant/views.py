@@ -10,7 +10,7 @@ from ..errors import ValidationFailed
 from ..extensions import db
 from ..labels import Instrument, OrganisationKind, options
 from ..models import Application
-from ..services import accounts, applications
+from ..services import accounts, applications, disputes
 from ..viewhelpers import me, require
 from ..workflow import clocks
 from ..workflow.service import available_triggers
@@ -57,28 +57,39 @@ def dashboard():
     return render_template("applicant/dashboard.html", rows=rows, has_org=bool(user.organisation_ids))
 
 
+def _organisations_page(create_form=None, join_form=None, status=200, dispute_url=None):
+    user = me()
+    return render_template("applicant/organisations.html",
+                           create_form=create_form or OrganisationForm(prefix="create"),
+                           join_form=join_form or JoinForm(prefix="join"), organisations=user.organisations,
+                           kinds=OrganisationKind, disputes=disputes.disputes_filed_by(user),
+                           dispute_url=dispute_url), status
+
+
 @bp.route("/organisations")
 def organisations():
-    return render_template("applicant/organisations.html", create_form=OrganisationForm(prefix="create"),
-                           join_form=JoinForm(prefix="join"), organisations=me().organisations,
-                           kinds=OrganisationKind)
+    return _organisations_page()
 
 
 @bp.route("/organisations/create", methods=["POST"])
 def organisation_create():
     form = OrganisationForm(prefix="create")
+    dispute_url = None
     if form.validate_on_submit():
         try:
             org = accounts.create_organisation(me(), form.name.data, form.registration_number.data,
                                                OrganisationKind(form.kind.data))
         except ValidationFailed as exc:
             form.registration_number.errors.append(exc.message)
+            if disputes.holder_of(form.registration_number.data) is not None:
+                # Taken by someone else: the company is not locked out, it may dispute the registration.
+                dispute_url = url_for(".dispute_new", name=form.name.data, kind=form.kind.data,
+                                      registration_number=form.registration_number.data.strip())
         else:
             flash(_("%(name)s is created. Share its invitation code with colleagues: %(code)s",
                     name=org.name, code=org.invite_code), "success")
             return redirect(url_for(".organisations"))
-    return render_template("applicant/organisations.html", create_form=form, join_form=JoinForm(prefix="join"),
-                           organisations=me().organisations, kinds=OrganisationKind), 422
+    return _organisations_page(create_form=form, status=422, dispute_url=dispute_url)
 
 
 @bp.route("/organisations/join", methods=["POST"])
@@ -92,8 +103,7 @@ def organisation_join():
         else:
             flash(_("You have joined %(name)s.", name=org.name), "success")
             return redirect(url_for(".organisations"))
-    return render_template("applicant/organisations.html", create_form=OrganisationForm(prefix="create"),
-                           join_form=form, organisations=me().organisations, kinds=OrganisationKind), 422
+    return _organisations_page(join_form=form, status=422)
 
 
 @bp.route("/applications/new", methods=["GET", "POST"])
@@ -110,3 +120,7 @@ def new():
         flash(_("Draft saved. You can leave at any time and continue later."), "success")
         return redirect(url_for("applicant.edit", application_id=application.id))
     return render_template("applicant/new.html", form=form)
+
+
+# Routes registered on `bp` by their own modules (kept apart to stay small).
+from . import disputes as _dispute_views  # noqa: E402,F401

@@ -12,6 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..extensions import db
 from ..models import AuditEvent, AuditHead
 from ..models.base import conflict_insert
+from ..transaction import lock_for_write
 from .chain import GENESIS, event_hash, format_time
 
 SYSTEM = "system"
@@ -76,7 +77,9 @@ def _create_head(session):
 
 
 def _lock_head(session):
-    # FOR UPDATE serialises writers on PostgreSQL so the chain never forks; SQLite has one writer.
+    # FOR UPDATE serialises writers on PostgreSQL so the chain never forks. SQLite ignores it: there the
+    # write lock is taken before the head is read, or two writers read one head and both append seq+1.
+    lock_for_write(session)
     head = _select_head_for_update(session)
     if head is None:
         _create_head(session)

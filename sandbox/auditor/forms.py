@@ -3,8 +3,10 @@ import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
+
+from ..bounds import DateField, IntegerField
 
 from ..audit.filters import EARLIEST_DATE, LATEST_DATE, MAX_ID, AuditFilter
 from ..labels import Instrument, options

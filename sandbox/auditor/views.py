@@ -12,6 +12,7 @@ from ..audit import chain as chain_module
 from ..audit.export import MEDIA_TYPES, chunks, iter_rows, record_export
 from ..audit.integrity import chain_head, latest_checkpoint
 from ..audit.labels import ACTION_LABELS, action_label
+from ..bounds import db_bigint
 from ..extensions import db
 from ..models import AuditEvent, Zone
 from ..viewhelpers import me, require
@@ -46,7 +47,7 @@ def _page(audit_filter, before):
 def console():
     form, valid = _search_form()
     audit_filter = form.to_filter() if valid else None
-    before = request.args.get("before", type=int)
+    before = request.args.get("before", type=db_bigint)
     events, more = _page(audit_filter, before) if valid else ([], False)
     query = audit_filter.as_data() if valid else {}
     params = {k: v for k, v in request.args.items() if k != "before" and v}

@@ -1,6 +1,6 @@
 """Committee members: their meetings' agendas, the file summary with reviews and opinions, votes
 (recusal with a reason), and the chair's decision record."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from ..policy.disclosure import disclose_opinion, disclose_reviews, disclose_vot
 from ..services import committee, conflicts, reviews
 from ..services.conditions import format_parameters
 from ..viewhelpers import load_or_404, me, require
+from .forms import MAX_CONDITIONS, DecisionForm, VoteForm, form_errors
 from ..workflow.states import ApplicationState
 
 bp = Blueprint("committee", __name__, url_prefix="/committee")
@@ -33,21 +34,18 @@ def agenda():
     return render_template("committee/agenda.html", meetings=meetings, states=ApplicationState)
 
 
-def _proposed_conditions(application, form):
-    """The form's rows after a failed submit, else the authorities' proposals plus blank rows."""
-    if form.get("conditions-count"):
-        count = int(form.get("conditions-count"))
-        return [{"kind": form.get(f"condition-{n}-kind", ""), "text": form.get(f"condition-{n}-text", ""),
-                 "parameters": form.get(f"condition-{n}-parameters", "")} for n in range(count)]
+def _proposed_conditions(application):
+    """The authorities' proposed conditions plus blank rows, as many as the form accepts."""
     rows = []
     for r in application.exemption_requests:
         opinion = reviews.opinion_for(r)
         for c in (opinion.conditions if opinion else []):
             rows.append({"kind": c["kind"], "text": c["text"], "parameters": format_parameters(c.get("parameters"))})
-    return rows + [{"kind": "", "text": "", "parameters": ""} for _ in range(BLANK_CONDITIONS)]
+    return (rows + [{"kind": "", "text": "", "parameters": ""} for _ in range(BLANK_CONDITIONS)])[:MAX_CONDITIONS]
 
 
-def _item_page(item, status=200, form=None):
+def _item_page(item, status=200, form=None, conditions=None):
+    """`form`: what the member typed (kept after a refusal); `conditions`: the decision form's rows."""
     user, application = me(), item.application
     if not any(m.id == user.id for m in item.meeting.members) and not policy.may(user, "decision.record", application):
         abort(403)
@@ -68,7 +66,7 @@ def _item_page(item, status=200, form=None):
         vote_refusals=policy.refusals(user, "vote.cast", item) if item.decision is None else [],
         decide_refusals=policy.refusals(user, "decision.record", application) if item.decision is None else [],
         choices=VoteChoice, outcomes=DecisionOutcome, kinds=ConditionKind,
-        conditions=_proposed_conditions(application, form), form=form,
+        conditions=conditions or _proposed_conditions(application), form=form, max_conditions=MAX_CONDITIONS,
         clashes=sites.clash_summary(application) if cleared else None), status
 
 
@@ -77,28 +75,29 @@ def item(item_id):
     return _item_page(load_or_404(AgendaItem, item_id))
 
 
+def _refuse(agenda_item, messages, kept, conditions=None, warnings=()):
+    db.session.rollback()
+    for message in messages:
+        flash(message, "danger")
+    for warning in warnings:
+        flash(warning, "warning")
+    return _item_page(agenda_item, 422, kept, conditions)
+
+
 @bp.route("/items/<int:item_id>/vote", methods=["POST"])
 def vote(item_id):
     agenda_item = load_or_404(AgendaItem, item_id)
     require("vote.cast", agenda_item)
+    form = VoteForm()
+    kept = {"choice": form.choice.data or "", "reason": form.reason.data or ""}
+    if not form.validate():
+        return _refuse(agenda_item, form_errors(form), kept)
     try:
-        committee.cast_vote(me(), agenda_item, request.form.get("choice", ""), request.form.get("reason", ""))
+        committee.cast_vote(me(), agenda_item, kept["choice"], kept["reason"])
     except SandboxError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return _item_page(agenda_item, 422, request.form)
+        return _refuse(agenda_item, [exc.message], kept)
     flash(_("Your vote is recorded."), "success")
     return redirect(url_for(".item", item_id=item_id), code=303)
-
-
-def _decision_conditions(form):
-    count = int(form.get("conditions-count") or 0)
-    return [{"kind": form.get(f"condition-{n}-kind", ""), "text": form.get(f"condition-{n}-text", ""),
-             "parameters": form.get(f"condition-{n}-parameters", "")} for n in range(count)]
-
-
-def _ids(form, name):
-    return [int(v) for v in form.getlist(name) if v.isdigit()]
 
 
 @bp.route("/items/<int:item_id>/decision", methods=["POST"])
@@ -106,16 +105,16 @@ def decide(item_id):
     agenda_item = load_or_404(AgendaItem, item_id)
     application = agenda_item.application
     require("decision.record", application)
+    form = DecisionForm()
+    kept = {"outcome": form.outcome.data or "", "reasons": form.reasons.data or ""}
+    if not form.validate():
+        return _refuse(agenda_item, form_errors(form), kept, form.condition_rows())
     try:
-        committee.record_decision(me(), application, request.form.get("outcome", ""), request.form.get("reasons", ""),
-                                  _decision_conditions(request.form), _ids(request.form, "cite_review"),
-                                  _ids(request.form, "cite_opinion"))
+        committee.record_decision(me(), application, kept["outcome"], kept["reasons"], form.condition_rows(),
+                                  [n for n in form.cite_review.data or [] if n],
+                                  [n for n in form.cite_opinion.data or [] if n])
     except SandboxError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        for reason in exc.reasons:
-            if reason != exc.message:
-                flash(reason, "warning")
-        return _item_page(db.session.get(AgendaItem, item_id), 422, request.form)
+        return _refuse(db.session.get(AgendaItem, item_id), [exc.message], kept, form.condition_rows(),
+                       [r for r in exc.reasons if r != exc.message])
     flash(_("The decision is recorded."), "success")
     return redirect(url_for(".item", item_id=item_id), code=303)

@@ -1,7 +1,5 @@
 """The file page everyone who works on an application shares: details, clock, actions, timeline,
 documents and the workflow picture. What each person sees follows sandbox.policy."""
-from datetime import date
-
 from flask import (Blueprint, current_app, flash, make_response, redirect, render_template, request, send_file,
                    url_for)
 from flask_babel import gettext as _
@@ -9,6 +7,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from .. import policy, sites
+from ..bounds import parse_date, parse_int
 from ..errors import GuardFailed, InvalidTransition, StaleObject, ValidationFailed
 from ..extensions import db
 from ..labels import DocumentKind, Instrument, LegalGround, TechCategory
@@ -107,16 +106,15 @@ def act(application_id, trigger):
     require("application.view", application)
     data = {}
     if request.form.get("due"):
-        try:
-            data["due"] = date.fromisoformat(request.form["due"])
-        except ValueError:
+        data["due"] = parse_date(request.form["due"])
+        if data["due"] is None:
             flash(_("The due date is not a valid date."), "danger")
             return redirect(url_for(".show", application_id=application.id))
     if request.form.get("answer"):
         data["answer"] = request.form["answer"]
     try:
         fire(application, trigger, me(), reason=request.form.get("reason", ""),
-             expected_version=request.args.get("version") or None, **data)
+             expected_version=_expected_version(), **data)
     except GuardFailed as exc:
         flash(exc.message, "danger")
         for reason in exc.reasons:
@@ -129,6 +127,16 @@ def act(application_id, trigger):
     state = ApplicationState(db.session.get(Application, application_id).state)
     flash(_("Done. The file is now “%(state)s”.", state=state.label), "success")
     return redirect(url_for(".show", application_id=application_id), code=303)
+
+
+def _expected_version():
+    """The version the page was drawn at; one that is not a number matches no file, so a tampered page
+    gets the same 409 page as a stale one."""
+    raw = request.args.get("version")
+    if not raw:
+        return None
+    version = parse_int(raw, 0)
+    return -1 if version is None else version
 
 
 @bp.route("/<int:application_id>/workflow")

@@ -3,6 +3,7 @@ from .applications import Application, ExemptionRequest
 from .audit import AuditCheckpoint, AuditEvent, AuditHead
 from .clocks import StageClock
 from .committee import AgendaItem, CommitteeMeeting, Condition, Decision, Vote, meeting_members
+from .disputes import DisputeState, OrganisationDispute
 from .documents import Document
 from .duties import DutyKind, FileDuty
 from .feedback import Feedback, PublicSummary
@@ -25,4 +26,5 @@ __all__ = [
     "EmailStatus", "Notification",
     "AmendmentRequest", "Claim", "CorrectionOrder", "Evaluation", "ExtensionRequest", "Feedback", "Hearing",
     "Incident", "InsuranceCertificate", "PublicSummary", "Trial", "TrialReport",
+    "DisputeState", "OrganisationDispute",
 ]

@@ -3,6 +3,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from ..bounds import db_int
 from ..models import EmailStatus, Notification
 from ..services import delivery, notifications
 from ..services.letters import LANGUAGES
@@ -27,7 +28,7 @@ def _own(notification_id):
 
 @bp.route("/")
 def index():
-    page = max(1, request.args.get("page", 1, type=int))
+    page = max(1, request.args.get("page", 1, type=db_int))
     rows, has_next = notifications.notices_for(me(), page=page)
     return render_template(
         "notices/index.html", rows=rows, form=ConfirmForm(), unread=notifications.unread_count(me()),

@@ -5,6 +5,7 @@ Actions are dotted names shared with workflow triggers and audit actions (`appli
 from ..errors import PermissionDenied
 from ..labels import Role
 from ..workflow.states import ApplicationState as S
+from .disputes import DISPUTE_ACTIONS
 
 STAFF = frozenset({Role.secretariat, Role.reviewer, Role.authority, Role.committee, Role.chair,
                    Role.auditor, Role.admin})
@@ -165,6 +166,9 @@ def _may_by_rules(user, action, obj=None):
     if action in TRIAL_ACTIONS:
         from .trials import may_trial_action
         return may_trial_action(user, action, obj)
+    if action in DISPUTE_ACTIONS:
+        from .disputes import may_dispute_action
+        return may_dispute_action(user, action, obj)
     if action.startswith("application."):
         return _may_fire(user, obj, action.split(".", 1)[1])
     raise KeyError(f"unknown action {action!r}")

@@ -1,7 +1,6 @@
 """Expert reviewers: their assignments, answering them, declaring conflicts before any confidential
 content, the rubric review, and everyone's organisation ties. Authorities and committee members use
 the answer, declaration and ties routes too."""
-from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import policy
+from ..bounds import db_int, parse_date
 from ..errors import SandboxError
 from ..extensions import db
 from ..models import Application, Assignment, Organisation
@@ -64,7 +64,7 @@ def _my_assignments(statuses):
 def assignments_list():
     to_do = db.session.scalars(_my_assignments([AssignmentStatus.proposed, AssignmentStatus.accepted])
                                .order_by(Assignment.due_date, Assignment.id)).all()
-    before = request.args.get("before", type=int)
+    before = request.args.get("before", type=db_int)
     finished_stmt = _my_assignments([AssignmentStatus.done, AssignmentStatus.declined])
     if before:
         finished_stmt = finished_stmt.where(Assignment.id < before)
@@ -150,7 +150,7 @@ def ties():
     require("tie.record")
     status = 200
     if request.method == "POST":
-        organisation = db.session.get(Organisation, request.form.get("organisation_id", type=int) or 0)
+        organisation = db.session.get(Organisation, request.form.get("organisation_id", type=db_int) or 0)
         try:
             if organisation is None:
                 raise SandboxError(_("Choose the organisation."))
@@ -171,4 +171,7 @@ def ties():
 def _date(value):
     if not value:
         return None
-    return date.fromisoformat(value)
+    day = parse_date(value)
+    if day is None:
+        raise ValueError(value)
+    return day

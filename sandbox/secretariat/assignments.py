@@ -1,11 +1,11 @@
 """The office assigns reviewers to a file and authorities to each requested exemption, one by one or
 by a CSV upload checked in a dry run first."""
-from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..bounds import db_int, parse_date
 from ..errors import SandboxError
 from ..extensions import db
 from ..models import Application, Assignment, ExemptionRequest, User
@@ -17,10 +17,12 @@ from .views import bp
 
 
 def _due(value):
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
+    if not value:
+        return None
+    due = parse_date(value)
+    if due is None:
         raise SandboxError(_("The due date is not a valid date."))
+    return due
 
 
 def _page(application, status=200, form=None):
@@ -48,7 +50,7 @@ def file_assignments(application_id):
 def assign_reviewer(application_id):
     require("assignment.manage")
     application = load_or_404(Application, application_id)
-    reviewer = db.session.get(User, request.form.get("reviewer_id", type=int) or 0)
+    reviewer = db.session.get(User, request.form.get("reviewer_id", type=db_int) or 0)
     try:
         if reviewer is None:
             raise SandboxError(_("Choose a reviewer."))
@@ -66,8 +68,8 @@ def assign_reviewer(application_id):
 def assign_authority(application_id):
     require("assignment.manage")
     application = load_or_404(Application, application_id)
-    exemption_request = db.session.get(ExemptionRequest, request.form.get("exemption_request_id", type=int) or 0)
-    authority = db.session.get(User, request.form.get("authority_id", type=int) or 0)
+    exemption_request = db.session.get(ExemptionRequest, request.form.get("exemption_request_id", type=db_int) or 0)
+    authority = db.session.get(User, request.form.get("authority_id", type=db_int) or 0)
     try:
         if exemption_request is None or exemption_request.application_id != application.id or authority is None:
             raise SandboxError(_("Choose the exemption and the authority officer."))

@@ -2,11 +2,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileSize
-from wtforms import BooleanField, DateField, IntegerField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from .. import sites
-from ..labels import Instrument, TechCategory
+from ..bounds import DateField, IntegerField, optional_int
+from ..labels import Instrument, TechCategory, options
 from ..services.zones import MAX_CAPACITY
 
 MAX_BOUNDARY_BYTES = 2 * 1024 * 1024
@@ -36,7 +37,7 @@ class ZoneForm(FlaskForm):
                                       validators=[Optional()])
     categories = SelectMultipleField(_l("Allowed technology categories"), choices=TechCategory.choices(),
                                      validators=[Optional()])
-    exemption_type_ids = SelectMultipleField(_l("Exemptions available"), coerce=int, choices=[],
+    exemption_type_ids = SelectMultipleField(_l("Exemptions available"), coerce=optional_int, choices=[],
                                              validators=[Optional()])
     capacity = IntegerField(_l("Capacity (concurrent trials)"), validators=[
         DataRequired(message=_l("Give a whole number.")), NumberRange(min=0, max=MAX_CAPACITY)],
@@ -93,3 +94,14 @@ class DesignationForm(FlaskForm):
     date = DateField(_l("Date"), validators=[DataRequired(message=_l("Give the date."))])
     event_ko = _text(_l("What happened (Korean)"), 300)
     event_en = _text(_l("What happened (English)"), 300, required=False)
+
+
+class DisputeResolveForm(FlaskForm):
+    outcome = RadioField(_l("Decision"), choices=options([
+        ("holder_confirmed", _l("Confirm the registered holder: the organisation stays as it is")),
+        ("transferred", _l("Transfer the organisation to the disputing company: the current members are "
+                           "removed, it takes the disputing company's name and gets a new invitation code")),
+    ]), validators=[DataRequired(message=_l("Choose a decision."))])
+    note = TextAreaField(_l("Reason"), render_kw={"rows": 4}, description=_l("Both sides receive it."),
+                         validators=[DataRequired(message=_l("Give the reason for the decision.")),
+                                     Length(max=5000)])

@@ -1,10 +1,10 @@
 """The office schedules committee meetings and puts files that are ready on their agendas."""
-from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..bounds import db_int, int_list, parse_date
 from ..errors import SandboxError
 from ..extensions import db
 from ..labels import Role
@@ -25,11 +25,8 @@ def meetings():
     require("meeting.manage")
     status = 200
     if request.method == "POST":
-        try:
-            meets_on = date.fromisoformat(request.form.get("meets_on", ""))
-        except ValueError:
-            meets_on = None
-        member_ids = {int(i) for i in request.form.getlist("members") if i.isdigit()}
+        meets_on = parse_date(request.form.get("meets_on", ""))
+        member_ids = set(int_list(request.form.getlist("members")))
         members = [u for u in _members() if u.id in member_ids]
         try:
             meeting = committee.create_meeting(me(), request.form.get("title", ""), meets_on, members)
@@ -59,7 +56,7 @@ def meeting(meeting_id):
     meeting = load_or_404(CommitteeMeeting, meeting_id)
     status = 200
     if request.method == "POST":
-        application = db.session.get(Application, request.form.get("application_id", type=int) or 0)
+        application = db.session.get(Application, request.form.get("application_id", type=db_int) or 0)
         try:
             if application is None:
                 raise SandboxError(_("Choose a file."))

@@ -6,9 +6,10 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
+from ..bounds import DateField, IntegerField, optional_int
 from ..errors import SandboxError
 from ..extensions import db
 from ..labels import options
@@ -33,7 +34,7 @@ class PlanForm(FlaskForm):
 class OrderForm(FlaskForm):
     breach = TextAreaField(_l("Breach to correct"), render_kw={"rows": 3}, validators=[DataRequired()])
     deadline = DateField(_l("Correct by (at most 6 months)"), validators=[DataRequired()])
-    report_id = SelectField(_l("From report"), coerce=lambda v: int(v) if v else None, validate_choice=False,
+    report_id = SelectField(_l("From report"), coerce=optional_int, validate_choice=False,
                             choices=options([], blank="—"))
 
 

@@ -2,7 +2,9 @@
 from flask import Blueprint, render_template, request, url_for
 from flask_login import login_required
 
+from ..bounds import db_int
 from ..labels import Instrument
+from ..services.disputes import open_dispute_count
 from ..viewhelpers import require
 from ..workflow import clocks
 from ..workflow.states import ApplicationState
@@ -19,7 +21,7 @@ def _only_office():
 
 @bp.route("/")
 def queue():
-    filters = {"state": request.args.get("state", ""), "zone": request.args.get("zone", type=int),
+    filters = {"state": request.args.get("state", ""), "zone": request.args.get("zone", type=db_int),
                "instrument": request.args.get("instrument", "")}
     after = Cursor.parse(request.args.get("after"))
     found, next_cursor = queue_page(filters, after)
@@ -28,8 +30,9 @@ def queue():
     return render_template("secretariat/queue.html", rows=rows, counts=state_counts(), states=ApplicationState,
                            zones=zones(), instruments=Instrument, filters=filters,
                            next_url=url_for(".queue", **chosen, after=str(next_cursor)) if next_cursor else None,
-                           first_url=url_for(".queue", **chosen) if after else None)
+                           first_url=url_for(".queue", **chosen) if after else None,
+                           open_disputes=open_dispute_count())
 
 
 # Routes registered on `bp` by their own modules (kept apart to stay small).
-from . import assignments, meetings  # noqa: E402,F401
+from . import assignments, disputes, meetings  # noqa: E402,F401

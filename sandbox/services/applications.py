@@ -1,15 +1,16 @@
 """Drafting an application: create, save a step, requested exemptions. State changes go through
 workflow.service.fire; this module only edits a draft's content."""
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from .. import policy
 from ..audit.record import record
-from ..errors import ValidationFailed
+from ..errors import StaleObject, ValidationFailed
 from ..extensions import db
 from ..labels import Instrument
 from ..models import Application, ExemptionRequest
 from ..workflow.states import ApplicationState
-from .transaction import atomic
+from .transaction import atomic, is_write_conflict
 
 # The fields each step of the form may change (the view's form decides which are shown).
 EDITABLE_FIELDS = frozenset({
@@ -33,23 +34,39 @@ def create_application(user, organisation, instrument):
     return application
 
 
-def save_draft(user, application, changes, step=None):
-    """Save one step of the form. Only changed fields are written and audited (as a diff)."""
+def save_draft(user, application, changes, step=None, expected_version=None):
+    """Save one step of the form. Only changed fields are written and audited (as a diff).
+
+    `expected_version` is the version the form was loaded at: when someone saved the draft since (another
+    tab, a colleague), nothing is written and StaleObject is raised, so their save is not overwritten
+    unseen. Saves racing each other meet the version column instead; the loser gets StaleObject too."""
     policy.ensure(user, "application.edit", application)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    with atomic():
-        diff = {}
-        for field, value in changes.items():
-            old = getattr(application, field)
-            if old != value:
-                diff[field] = {"old": old, "new": value}
-                setattr(application, field, value)
-        if diff:
-            record("application.draft_saved", application, application=application, actor=user,
-                   data={"step": step, "changed": sorted(diff)})
+    try:
+        with atomic():
+            if expected_version is not None and application.version != int(expected_version):
+                raise StaleObject(_draft_changed())
+            diff = {}
+            for field, value in changes.items():
+                old = getattr(application, field)
+                if old != value:
+                    diff[field] = {"old": old, "new": value}
+                    setattr(application, field, value)
+            if diff:
+                record("application.draft_saved", application, application=application, actor=user,
+                       data={"step": step, "changed": sorted(diff)})
+    except Exception as exc:
+        if is_write_conflict(exc):
+            raise StaleObject(_draft_changed()) from exc
+        raise
     return bool(diff)
+
+
+def _draft_changed():
+    return _("Someone else saved this draft after you opened it, so your changes were not saved. What you "
+             "entered is kept below: check it against the saved draft and save again to keep it.")
 
 
 def add_exemption_request(user, application, exemption_type, legal_ground, justification, parameters=None):
@@ -57,15 +74,20 @@ def add_exemption_request(user, application, exemption_type, legal_ground, justi
     if application.zone is not None and exemption_type not in application.zone.exemption_types:
         raise ValidationFailed(_("The zone %(zone)s does not offer the exemption “%(name)s”.",
                                  zone=application.zone.name, name=exemption_type.name))
+    already = _("This exemption is already requested; edit or remove the existing request.")
     if any(r.exemption_type_id == exemption_type.id for r in application.exemption_requests):
-        raise ValidationFailed(_("This exemption is already requested; edit or remove the existing request."))
-    with atomic():
-        request = ExemptionRequest(exemption_type=exemption_type, legal_ground=legal_ground,
-                                   justification=justification.strip(), requested_parameters=parameters or {})
-        application.exemption_requests.append(request)
-        db.session.flush()
-        record("exemption_request.added", request, application=application, actor=user,
-               data={"exemption": exemption_type.code, "legal_ground": str(legal_ground)})
+        raise ValidationFailed(already)
+    try:
+        with atomic():
+            request = ExemptionRequest(exemption_type=exemption_type, legal_ground=legal_ground,
+                                       justification=justification.strip(),
+                                       requested_parameters=parameters or {})
+            application.exemption_requests.append(request)
+            db.session.flush()
+            record("exemption_request.added", request, application=application, actor=user,
+                   data={"exemption": exemption_type.code, "legal_ground": str(legal_ground)})
+    except IntegrityError as exc:  # another tab added it between the check above and this insert
+        raise ValidationFailed(already) from exc
     return request
 
 

@@ -11,13 +11,14 @@ from pathlib import Path
 import filetype
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from .. import policy
 from ..audit.record import record
-from ..errors import ValidationFailed
+from ..errors import StaleObject, ValidationFailed
 from ..extensions import db
 from ..models import Document
-from .transaction import atomic
+from .transaction import atomic, lock_for_write
 
 ALLOWED_TYPES = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp"}
 # The extensions a name may keep for each type; the first is the one given when the name has another.
@@ -111,8 +112,9 @@ def _fsync_directory(path):
         os.close(descriptor)
 
 
-def upload_document(user, application, file_storage, kind):
-    policy.ensure(user, "document.upload", application)
+def store_upload(file_storage):
+    """Check an uploaded file's type from its content and store it under its hash, before any row
+    names it. Returns (sha256, size, media_type); ValidationFailed for a wrong type or an empty file."""
     head = file_storage.stream.read(8192)
     file_storage.stream.seek(0)
     kind_guess = filetype.guess(head)
@@ -127,6 +129,12 @@ def upload_document(user, application, file_storage, kind):
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(tmp_name, target)
     _fsync_directory(target.parent)  # the rename too, before the row that names the file commits
+    return sha256, size, media_type
+
+
+def upload_document(user, application, file_storage, kind):
+    policy.ensure(user, "document.upload", application)
+    sha256, size, media_type = store_upload(file_storage)
     name = stored_name(file_storage.filename, media_type)
     with atomic():
         document = Document(application=application, kind=kind, original_name=name, sha256=sha256, size=size,
@@ -151,6 +159,13 @@ def remove_document(user, document):
     application = document.application
     policy.ensure(user, "document.delete", application)
     with atomic():
+        # Two tabs removing one document: the second waits for the first, then finds it gone (a plain
+        # DELETE of a missing row only warns, and would be audited twice).
+        lock_for_write()
+        still_there = db.session.execute(
+            select(Document.id).where(Document.id == document.id).with_for_update()).scalar_one_or_none()
+        if still_there is None:
+            raise StaleObject(_("This document was removed already, perhaps in another tab."))
         application.documents.remove(document)
         record("document.removed", application, application=application, actor=user,
                data={"name": document.original_name, "sha256": document.sha256})

@@ -125,7 +125,7 @@ def _committee_votes_and_chair_decides(page, log_in):
         page.wait_for_load_state("domcontentloaded")
     page.select_option("#outcome", "approve_with_conditions")
     page.fill("#decision-reasons", "Innovative and safe enough within the loop.")
-    assert page.input_value("#condition-0-text") == "Only on the Sangam DMC loop."
+    assert page.input_value("#conditions-0-text") == "Only on the Sangam DMC loop."
     page.locator("form[action$='/decision'] button").click()
     page.wait_for_load_state("domcontentloaded")
     assert page.locator("text=Innovative and safe enough within the loop.").count() >= 1

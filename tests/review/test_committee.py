@@ -232,12 +232,12 @@ def test_the_whole_path_through_the_pages(cast, client, db):
     page = client.get(f"/committee/items/{item.id}").get_data(as_text=True)
     assert CONDITION["text"] in page, "conditions are prefilled from the authority's proposal"
     response = client.post(f"/committee/items/{item.id}/decision", data={
-        "outcome": "approve_with_conditions", "reasons": "", "conditions-count": "1",
-        "condition-0-kind": "geographic_limit", "condition-0-text": "Sangam only", "condition-0-parameters": "area=Sangam"})
+        "outcome": "approve_with_conditions", "reasons": "",
+        "conditions-0-kind": "geographic_limit", "conditions-0-text": "Sangam only", "conditions-0-parameters": "area=Sangam"})
     assert response.status_code == 422 and "Sangam only" in response.get_data(as_text=True)
     response = client.post(f"/committee/items/{item.id}/decision", data={
-        "outcome": "approve_with_conditions", "reasons": "Fine", "conditions-count": "1",
-        "condition-0-kind": "geographic_limit", "condition-0-text": "Sangam only", "condition-0-parameters": "area=Sangam"})
+        "outcome": "approve_with_conditions", "reasons": "Fine",
+        "conditions-0-kind": "geographic_limit", "conditions-0-text": "Sangam only", "conditions-0-parameters": "area=Sangam"})
     assert response.status_code == 303
     decision = committee.latest_decision(application)
     assert decision.conditions[0].parameters == {"area": "Sangam"}
