@@ -7,7 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from .errors import SandboxError
 from .extensions import db, login_manager
-from .services.transaction import is_write_conflict
+from .transaction import is_write_conflict
 
 MESSAGES = {
     400: (lambda: _("The request could not be understood"),

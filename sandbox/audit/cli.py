@@ -8,8 +8,13 @@ import click
 from flask import current_app
 from sqlalchemy import func, select
 
+from ..extensions import db
+from ..models import AuditEvent
 from .chain import ChainBroken
+from .export import export_to, record_export
 from .filters import AuditFilter
+from .integrity import chain_head, create_checkpoint, generate_signing_key, verify_database
+from .verify_parallel import default_jobs
 
 
 def _filter_options(command):
@@ -43,8 +48,6 @@ def audit_group():
 @_filter_options
 def export_command(fmt, out, jobs, date_from, date_to, **filters):
     """Stream matching events to a file (every hashed field and the hash; verifiable offline)."""
-    from .export import record_export
-    from .verify_parallel import default_jobs
     jobs = jobs or default_jobs()
     audit_filter = AuditFilter(date_from=date_from.date() if date_from else None,
                                date_to=date_to.date() if date_to else None, **filters)
@@ -65,9 +68,6 @@ def export_command(fmt, out, jobs, date_from, date_to, **filters):
 
 
 def _export(stream, fmt, audit_filter, jobs, show_bar):
-    from ..extensions import db
-    from ..models import AuditEvent
-    from .export import export_to
     if not show_bar:
         return export_to(stream, fmt, audit_filter, jobs=jobs)
     last_seq = db.session.scalar(select(func.max(AuditEvent.seq))) or 0
@@ -78,10 +78,8 @@ def _export(stream, fmt, audit_filter, jobs, show_bar):
 @audit_group.command("verify")
 def verify_command():
     """Check the whole chain in the database; exit 1 naming the first bad sequence number."""
-    from .integrity import verify_database
     try:
         if sys.stderr.isatty():
-            from .integrity import chain_head
             with click.progressbar(length=chain_head()[0], label="Verifying", file=sys.stderr) as bar:
                 count, last_seq, head = verify_database(progress=bar.update)
         else:
@@ -101,7 +99,6 @@ def keygen_command():
     """Create the Ed25519 signing key at AUDIT_SIGNING_KEY if missing (never overwrites).
 
     Prints the public key auditors keep."""
-    from .integrity import generate_signing_key
     public_key, created = generate_signing_key(_key_path())
     click.echo(("Created " if created else "Kept the existing ") + f"signing key {_key_path()}")
     click.echo(f"Public key (give this to auditors): {public_key}")
@@ -111,7 +108,6 @@ def keygen_command():
 @click.option("--out", type=click.Path(dir_okay=False), help="also write the checkpoint JSON to this file")
 def checkpoint_command(out):
     """Sign the chain's current head (seq, hash, count, time), store it and print the JSON auditors keep."""
-    from .integrity import create_checkpoint
     if not Path(_key_path()).exists():
         click.echo(f"No signing key at {_key_path()}; run `flask audit keygen` first.", err=True)
         sys.exit(2)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import AuditEvent
-from .export import CSV_HEADER, batch_texts
+from .export_format import CSV_HEADER, batch_texts
 from .export_rows import FAST_BATCH, EventRows
 
 PARALLEL_MIN_EVENTS = 100_000  # sequence numbers spanned; below this a helper costs more than it saves

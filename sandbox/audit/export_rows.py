@@ -1,7 +1,7 @@
 """Reading the audit table for exports, in constant memory. Rows are read in keyset batches on `seq`
 (never OFFSET) as plain tuples: building ORM objects would cost more than everything else together. On
 PostgreSQL the server also builds most of each line, and the next batch is fetched by a helper thread
-while this one is written (export.py does the writing)."""
+while this one is written (export_format does the writing)."""
 import concurrent.futures
 import json
 
@@ -10,14 +10,11 @@ from sqlalchemy import Text, cast, literal_column, select
 from ..extensions import db
 from ..models import AuditEvent
 from .chain import COLUMNS
+from .export_format import Canonicaliser, reference_row
 
 BATCH = 5000
 FAST_BATCH = 5000  # rows per keyset query on the batch path (a few MB: peak RSS stays that of the imports)
-_DATA = COLUMNS.index("data")
-_TIME = COLUMNS.index("occurred_at")
-_CANONICAL_CACHE_LIMIT = 50_000
 _END = object()
-_canonical_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 
 
 def _columns():
@@ -25,38 +22,6 @@ def _columns():
     # Time and data come out as text: formatting them from Python objects is the slow part of an export.
     return [cast(table.c[name], Text) if name in ("occurred_at", "data") else table.c[name]
             for name in COLUMNS]
-
-
-def iso_time(text):
-    """'2025-01-02 03:04:05.123456' (SQLite, PostgreSQL) -> chain.format_time's '...T...Z' form."""
-    if len(text) == 26:
-        return f"{text[:10]}T{text[11:]}Z"
-    day, _, clock = text.partition(" ")
-    clock = clock.split("+", 1)[0]  # a timestamptz would carry its offset; the stored value is UTC
-    whole, _, fraction = clock.partition(".")
-    return f"{day}T{whole}.{fraction[:6].ljust(6, '0')}Z"
-
-
-class Memo:
-    """text -> make(text), remembering recent answers (most events share few shapes), in bounded memory."""
-
-    def __init__(self, make):
-        self.make, self.cache = make, {}
-
-    def __call__(self, text):
-        known = self.cache.get(text)
-        if known is None:
-            if len(self.cache) >= _CANONICAL_CACHE_LIMIT:
-                self.cache.clear()
-            known = self.cache[text] = self.make(text)
-        return known
-
-
-class Canonicaliser(Memo):
-    """Stored JSON text -> canonical text."""
-
-    def __init__(self):
-        super().__init__(lambda text: _canonical_json(json.loads(text) if text else {}))
 
 
 def _raw_batches(filters, batch, session, columns=None, prefetch=None, spans=None):
@@ -124,41 +89,16 @@ def _reference_rows(seqs, connection):
     return {row[0]: row for row in connection.execute(stmt).all()}
 
 
-# On PostgreSQL the server (another process, so another core) builds most of each line: the head and tail
-# around `data`, strings concatenated as stored. Python checks each result (see the piece writers) and
-# takes the reference path for a row that fails; CASE gives NULL, so the reference path, where to_char
-# might not write what iso_time writes from the timestamp's text (another DateStyle, years outside
-# 1000-9999).
-_PG_TIME = """to_char(occurred_at, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
-_PG_GUARD = ("current_setting('DateStyle') LIKE 'ISO%%' AND occurred_at >= '1000-01-01' "
-             "AND occurred_at < '10000-01-01'")
-_PG_PIECES = {
-    "csv": ("seq::text || ',' || " + _PG_TIME + " || ',' || coalesce(actor_id::text, '') || ',' || actor_name "
-            "|| ',' || actor_role || ',' || ip || ',' || action || ',' || subject_type || ',' || subject_id "
-            "|| ',' || coalesce(application_id::text, '') || ',' || coalesce(zone_id::text, '') || ',' "
-            "|| from_state || ',' || to_state",
-            "prev_hash || ',' || hash"),
-    "jsonl": ("""'{"action":"' || action || '","actor_id":' || coalesce(actor_id::text, 'null') """
-              """|| ',"actor_name":"' || actor_name || '","actor_role":"' || actor_role """
-              """|| '","application_id":' || coalesce(application_id::text, 'null') || ',"data":'""",
-              """',"from_state":"' || from_state || '","hash":"' || hash || '","ip":"' || ip """
-              """|| '","occurred_at":"' || """ + _PG_TIME + """ || '","prev_hash":"' || prev_hash """
-              """|| '","seq":' || seq::text || ',"subject_id":"' || subject_id || '","subject_type":"' """
-              """|| subject_type || '","to_state":"' || to_state || '","zone_id":' """
-              """|| coalesce(zone_id::text, 'null') || '}'"""),
-}
-
-
-def _piece_columns(fmt):
-    head, tail = _PG_PIECES[fmt]
-    return [AuditEvent.seq, literal_column(f"CASE WHEN {_PG_GUARD} THEN {head} END"),
-            cast(AuditEvent.__table__.c.data, Text), literal_column(f"CASE WHEN {_PG_GUARD} THEN {tail} END")]
+def _piece_columns(pieces):
+    head, tail = pieces
+    return [AuditEvent.seq, literal_column(head), cast(AuditEvent.__table__.c.data, Text),
+            literal_column(tail)]
 
 
 class EventRows:
     """Event rows (lists in COLUMNS order, time and data as canonical text), oldest first.
 
-    Iterating gives one row at a time; `export.batch_texts` takes the batch path instead, which writes
+    Iterating gives one row at a time; `export_format.batch_texts` takes the batch path instead, which writes
     the same bytes with less work per row. Nothing is read before iteration starts (the console streams
     it inside the request context). With `spans` (see _raw_batches) the batch path gives one batch per
     span: how the export processes share an export out."""
@@ -176,13 +116,14 @@ class EventRows:
         """Raw tuples in COLUMNS order (time and data as stored text)."""
         return _raw_batches(self.filters, max(self.batch, FAST_BATCH), self.session, spans=self.spans)
 
-    def piece_batches(self, fmt):
-        """(seq, head, data, tail) tuples, head and tail built by the database, the next batch fetched
-        while this one is written; None where the database does not build them (SQLite: building strings
-        there costs this process more than it saves)."""
+    def piece_batches(self, pieces):
+        """(seq, head, data, tail) tuples, head and tail built by the database from `pieces` (SQL from
+        export_format.piece_sql), the next batch fetched while this one is written; None where the
+        database does not build them (SQLite: building strings there costs this process more than it
+        saves)."""
         if (self.session or db.session).get_bind().dialect.name != "postgresql":
             return None
-        return self._prefetched(_piece_columns(fmt))
+        return self._prefetched(_piece_columns(pieces))
 
     def _prefetched(self, columns):
         with concurrent.futures.ThreadPoolExecutor(max_workers=1) as self._helper:
@@ -193,13 +134,6 @@ class EventRows:
         """Full rows by seq, read through the helper thread (after the fetch it may be running)."""
         connection = (self.session or db.session).connection()
         return self._helper.submit(_reference_rows, seqs, connection).result()
-
-
-def reference_row(row, canonical):
-    row = list(row)
-    row[_TIME] = iso_time(row[_TIME])
-    row[_DATA] = canonical(row[_DATA])
-    return row
 
 
 def iter_rows(filters, batch=BATCH, session=None):

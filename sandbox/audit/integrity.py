@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import AuditCheckpoint, AuditEvent, AuditHead
-from ..services.transaction import atomic
+from ..transaction import atomic
 from .chain import GENESIS, ChainBroken, checkpoint_message, format_time, verify_events
 from .export import iter_events
 from .filters import AuditFilter
@@ -53,17 +53,20 @@ def checkpoint_document(checkpoint):
 
 
 def load_signing_key(path):
+    # Imported here, not at the top: cryptography's OpenSSL bindings add ~7 MB to every app process
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
     return load_pem_private_key(Path(path).read_bytes(), password=None)
 
 
 def public_key_hex(private_key):
+    # Imported here, not at the top: cryptography's OpenSSL bindings add ~7 MB to every app process
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
     return private_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
 
 
 def generate_signing_key(path):
     """Create the PEM key at `path` unless one exists. Returns (public_key_hex, created)."""
+    # Imported here, not at the top: cryptography's OpenSSL bindings add ~7 MB to every app process
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
     path = Path(path)

@@ -12,7 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..extensions import db
 from ..models import AuditEvent, AuditHead
 from ..models.base import conflict_insert
-from ..services.transaction import lock_for_write
+from ..transaction import lock_for_write
 from .chain import GENESIS, event_hash, format_time
 
 SYSTEM = "system"
@@ -23,6 +23,37 @@ MAX_ROWS_IN_ONE = 200
 def _json_safe(data):
     # Dates, enums and decimals become strings once, so the stored JSON hashes the same on re-read.
     return json.loads(json.dumps(data or {}, default=str, ensure_ascii=False))
+
+
+def event_row(action, *, actor_id, actor_name, actor_role, ip="", subject_type="", subject_id="",
+              application_id=None, zone_id=None, from_state=None, to_state=None, data=None):
+    """An event's fields before it takes its place in the chain (seq, time and prev_hash still None), in
+    the forms that are stored and hashed. record() builds every event with it, and so does the data
+    generator (sandbox/seed/scale.py), which writes rows in bulk without record()'s lock per event."""
+    return {
+        "seq": None,
+        "occurred_at": None,
+        "actor_id": actor_id,
+        "actor_name": actor_name or "",
+        "actor_role": actor_role or "",
+        "ip": ip,
+        "action": action,
+        "subject_type": subject_type,
+        "subject_id": str(subject_id or ""),
+        "application_id": application_id,
+        "zone_id": zone_id,
+        "from_state": str(from_state or ""),
+        "to_state": str(to_state or ""),
+        "data": _json_safe(data),
+        "prev_hash": None,
+    }
+
+
+def chained_row(fields, seq, when, prev_hash):
+    """The stored row of event_row's `fields` as event `seq`, at `when` (a UTC datetime), after the event
+    hashed `prev_hash`: the fields, their place in the chain and the hash over them."""
+    placed = {**fields, "seq": seq, "occurred_at": format_time(when), "prev_hash": prev_hash}
+    return {**placed, "occurred_at": when, "hash": event_hash(placed)}
 
 
 def _actor_fields(actor, role):
@@ -77,30 +108,16 @@ def record(action, subject=None, *, application=None, from_state=None, to_state=
         actor_name = actor_label
     if application is not None and zone_id is None:
         zone_id = application.zone_id
-    fields = {
-        "seq": None,
-        "occurred_at": None,
-        "actor_id": actor_id,
-        "actor_name": actor_name or "",
-        "actor_role": actor_role or "",
-        "ip": (request.remote_addr or "") if has_request_context() else "",
-        "action": action,
-        "subject_type": type(subject).__name__.lower() if subject is not None else "",
-        "subject_id": str(getattr(subject, "id", "") or "") if subject is not None else "",
-        "application_id": application.id if application is not None else None,
-        "zone_id": zone_id,
-        "from_state": str(from_state or ""),
-        "to_state": str(to_state or ""),
-        "data": _json_safe(data),
-        "prev_hash": None,
-    }
+    fields = event_row(
+        action, actor_id=actor_id, actor_name=actor_name, actor_role=actor_role,
+        ip=(request.remote_addr or "") if has_request_context() else "",
+        subject_type=type(subject).__name__.lower() if subject is not None else "",
+        subject_id=getattr(subject, "id", "") if subject is not None else "",
+        application_id=application.id if application is not None else None, zone_id=zone_id,
+        from_state=from_state, to_state=to_state, data=data)
     head = _lock_head(session)
-    now = datetime.now(timezone.utc)
-    fields["seq"] = head.seq + 1
-    fields["occurred_at"] = format_time(now)
-    fields["prev_hash"] = head.hash
-    digest = event_hash(fields)
-    event = AuditEvent(**{**fields, "occurred_at": now}, hash=digest)
+    row = chained_row(fields, head.seq + 1, datetime.now(timezone.utc), head.hash)
+    event = AuditEvent(**row)
     also = [(table, rows, conflict)
             for table, rows, conflict in (rows_after(event) if rows_after else ()) if rows]
     postgresql = session.get_bind().dialect.name == "postgresql"
@@ -108,8 +125,8 @@ def record(action, subject=None, *, application=None, from_state=None, to_state=
         _append_in_one_statement(session, head, event, also)
         return event
     session.add(event)
-    head.seq = fields["seq"]
-    head.hash = digest
+    head.seq = row["seq"]
+    head.hash = row["hash"]
     session.flush()
     for table, rows, conflict in also:
         session.execute(conflict_insert(session)(table).values(rows)

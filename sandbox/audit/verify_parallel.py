@@ -334,6 +334,7 @@ def _run_ranges(path, layout, jobs, filtered, watch_seq):
         if pieces == 1 or jobs <= 1:
             return [_scan_range(task) for task in tasks]
         try:
+            # Here, not at the top: the offline verifier starts faster when it needs no pool.
             from concurrent.futures import ProcessPoolExecutor
             with ProcessPoolExecutor(max_workers=jobs) as pool:
                 futures = [pool.submit(_scan_range, task) for task in tasks]

@@ -2,10 +2,10 @@
 
 Going through the services would take hours for 100,000 files (each append locks the audit head
 and flushes row by row), so this writes the same rows in bulk: ids are allocated here, rows are
-inserted with Core in batches of ~1,000, and every audit event is hashed with
-sandbox.audit.chain.event_hash over exactly the fields record() hashes, under the audit-head lock,
-so the chain stays valid and `flask audit verify` passes. Each batch (files, their rows, their
-events, the new head) commits in one transaction: an interrupted run leaves a consistent database
+inserted with Core in batches of ~1,000, and every audit event is built and hashed by record()'s own
+builders (sandbox.audit.record.event_row and chained_row) under the audit-head lock, so the chain
+stays valid and `flask audit verify` passes. Each batch (files, their rows, their events, the new head)
+commits in one transaction: an interrupted run leaves a consistent database
 and the next run carries on where it stopped.
 
 Generated organisations carry registration numbers `GEN-0000001`...; the number of files they
@@ -21,8 +21,8 @@ from flask import current_app
 from sqlalchemy import func, select, text
 from werkzeug.security import generate_password_hash
 
-from ..audit.chain import GENESIS, event_hash, format_time
-from ..audit.record import _json_safe
+from ..audit.chain import GENESIS
+from ..audit.record import chained_row, event_row
 from ..extensions import db
 from ..services.transaction import atomic
 from ..labels import Role
@@ -59,27 +59,15 @@ class Chain:
         actor_id, actor_name, actor_role = actor
         if application is not None and zone_id is None:
             zone_id = application["zone_id"]
-        fields = {
-            "seq": self.seq + 1,
-            "occurred_at": format_time(when),
-            "actor_id": actor_id,
-            "actor_name": actor_name,
-            "actor_role": actor_role,
-            "ip": "",
-            "action": action,
-            "subject_type": subject[0],
-            "subject_id": str(subject[1] or ""),
-            "application_id": application["id"] if application is not None else None,
-            "zone_id": zone_id,
-            "from_state": str(from_state or ""),
-            "to_state": str(to_state or ""),
-            "data": _json_safe(data),
-            "prev_hash": self.hash,
-        }
-        digest = event_hash(fields)
-        self.rows.append({**fields, "occurred_at": when, "hash": digest})
-        self.seq, self.hash = fields["seq"], digest
-        return fields["seq"], digest
+        fields = event_row(
+            action, actor_id=actor_id, actor_name=actor_name, actor_role=actor_role,
+            subject_type=subject[0], subject_id=subject[1],
+            application_id=application["id"] if application is not None else None, zone_id=zone_id,
+            from_state=from_state, to_state=to_state, data=data)
+        row = chained_row(fields, self.seq + 1, when, self.hash)
+        self.rows.append(row)
+        self.seq, self.hash = row["seq"], row["hash"]
+        return self.seq, self.hash
 
 
 class Ids:
