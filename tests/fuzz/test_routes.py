@@ -73,7 +73,8 @@ def _rule_urls(app, ids, turn):
             continue
         values = {}
         for name in rule.arguments:
-            choices = ids.get(name) or STRING_VARS.get(name) or ["x"]
+            items = getattr(rule._converters.get(name), "items", None)  # an <any(a, b):name> takes only those
+            choices = sorted(items) if items else ids.get(name) or STRING_VARS.get(name) or ["x"]
             values[name] = choices[turn % len(choices)]
         yield rule, url_for_rule(rule, values)
 
