@@ -1,6 +1,9 @@
 """Deliberation stays confidential in a real browser: a committee member recuses with a reason on the
 demo file under deliberation, then its applicant opens the file and the notification centre and reads
 no committee member's (or reviewer's) name or e-mail, no vote and no recusal reason."""
+
+from .steps import pick as _pick, switch_to as _as
+
 FILE_TITLE = "상암 자율주행 야간 셔틀"
 RECUSAL = "배우자가 신청 기업 자문역 / My spouse advises the applicant"
 # The demo accounts of the people who judge the file (demo data: sandbox/seed/demo.py).
@@ -8,15 +11,6 @@ STAFF = ["committee1@demo.kr", "committee2@demo.kr", "chair@demo.kr", "reviewer1
          "reviewer3@demo.kr", "authority@demo.kr", "office@demo.kr", "오위원", "서위원", "강위원장", "최심사",
          "정검토", "윤평가", "한부처", "박사무", "Demo committee", "Demo chair", "Demo reviewer", "Demo authority",
          "Demo secretariat"]
-
-
-def _as(page, log_in, email):
-    page.context.clear_cookies()
-    log_in(email)
-
-
-def _pick(page, input_id):
-    page.locator(f"label[for='{input_id}']").click()
 
 
 def _leaks(html):

@@ -4,20 +4,11 @@ an auditor downloads the decision log. Starts from the demo file waiting in 'sub
 import csv
 import io
 import re
+from .steps import pick as _pick, switch_to as _as
 
 FILE_TITLE = "상암 DMC 자율주행 유상 셔틀"
 SCORES = {"innovativeness": "17", "public_benefit": "16", "safety_privacy": "21", "necessity_fit": "12",
           "operator_capability": "8", "zone_fit": "8"}
-
-
-def _as(page, log_in, email):
-    page.context.clear_cookies()
-    log_in(email)
-
-
-def _pick(page, input_id):
-    # KRDS draws its own radio and check boxes: the label is what a person clicks.
-    page.locator(f"label[for='{input_id}']").click()
 
 
 def _fire(page, trigger):

@@ -3,19 +3,10 @@ grant makes the office officer a committee member; the officer puts a file they 
 agenda and, as a member of that meeting, finds the reason they may not vote where the vote form would be.
 Starts from the demo file waiting in 'exemption check' for its last authority opinion."""
 import re
+from .steps import pick as _pick, switch_to as _as
 
 FILE_TITLE = "상암 자율주행 순찰 로봇"
 REASON = "You screened this file, so you may not vote on it."
-
-
-def _as(page, log_in, email):
-    page.context.clear_cookies()
-    log_in(email)
-
-
-def _pick(page, input_id):
-    # KRDS draws its own radio and check boxes: the label is what a person clicks.
-    page.locator(f"label[for='{input_id}']").click()
 
 
 def _admin_row(page, email):

@@ -4,13 +4,9 @@ publishes a summary, a critical incident suspends the trial, the office resumes 
 feedback shows after moderation, the operator finishes and reports results, the office evaluates."""
 import re
 from datetime import date, timedelta
+from .steps import switch_to as _as
 
 TITLE = "상암 자율주행 셔틀 (시작 대기) / awaiting start"
-
-
-def _as(page, log_in, email):
-    page.context.clear_cookies()
-    log_in(email)
 
 
 def _submit(page, action_part):
