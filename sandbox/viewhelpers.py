@@ -1,8 +1,13 @@
-"""Small helpers every blueprint's views share: loading objects and checking permission in one step."""
-from flask import abort
-from flask_login import current_user
+"""What every blueprint's views share: loading objects, checking permission, gating a blueprint, and the one
+way a refusal from a service reaches the person who asked."""
+from contextlib import contextmanager
+
+from flask import abort, flash, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
 from . import policy
+from .errors import InvalidTransition, SandboxError, StaleObject
 from .extensions import db
 
 
@@ -20,3 +25,52 @@ def require(action, obj=None):
 
 def me():
     return current_user._get_current_object()
+
+
+def gate(blueprint, action=None, open_endpoints=()):
+    """Every route of `blueprint` needs a logged-in person and, when `action` is given, permission for it;
+    endpoints in `open_endpoints` check their own permission (a page shared with another role)."""
+    @blueprint.before_request
+    @login_required
+    def _gate():
+        if action and request.endpoint not in open_endpoints:
+            require(action)
+    return _gate
+
+
+def flash_refusal(exc):
+    """The refusal's headline as an error, then each reason as its own line, so that a list of missing
+    items reads as a list."""
+    flash(exc.message or _("That did not work."), "danger")
+    for reason in exc.reasons:
+        if reason != exc.message:
+            flash(reason, "warning")
+
+
+class Outcome:
+    """What `refusals()` learnt: `ok`, or the refusal and the status to re-render the page with."""
+    refusal = None
+
+    @property
+    def ok(self):
+        return self.refusal is None
+
+    @property
+    def status(self):
+        return 200 if self.refusal is None else self.refusal.status
+
+
+@contextmanager
+def refusals():
+    """Around a service call in a view. A refusal the person can act on (a guard, a validation, a
+    permission with its reasons) is flashed and the view goes on to re-render its page, with the form
+    still bound to what was typed. A conflict (the file moved on, or someone changed it in between)
+    propagates to the 409 page, which says so. Nothing to roll back here: the service's atomic() did."""
+    outcome = Outcome()
+    try:
+        yield outcome
+    except (InvalidTransition, StaleObject):
+        raise
+    except SandboxError as exc:
+        flash_refusal(exc)
+        outcome.refusal = exc
