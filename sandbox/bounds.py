@@ -1,4 +1,4 @@
-"""Bounded input: what the database columns hold decides what a request may carry (issue 14, item 5).
+"""Bounded input: what the database columns hold decides what a request may carry.
 
 One module, so every route, query string and form applies the same limits:
 - path integers: the `int` converter of every route is `BoundedIntConverter` (at most the range of a

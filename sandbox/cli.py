@@ -1,4 +1,5 @@
-"""flask commands: demo-data (and, from later issues, tick and audit)."""
+"""The `flask` commands: demo-data, catalogue, backup, restore; audit (sandbox/audit/cli.py), tick and notifications
+(sandbox/notices/cli.py) are registered from their own packages."""
 import click
 from flask import current_app
 

@@ -1,5 +1,5 @@
 """The committee's vote and decision forms. The decision's conditions are a repeated group with a
-server-side cap: no row count is read from the request (issue 14: a hidden `conditions-count` of 10**23
+server-side cap: no row count is read from the request (a hidden `conditions-count` of 10**23
 once made the server build that many rows)."""
 from flask_wtf import FlaskForm
 from wtforms import Form, FormField, SelectMultipleField, StringField, TextAreaField
