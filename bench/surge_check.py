@@ -52,7 +52,7 @@ def _prepare_in_app(count, out_path):
     from sandbox.models import User, Zone
     from sandbox.seed.demo import DEMO_PASSWORD, SANGAM_POINT, _complete_trial
     from sandbox.services import accounts
-    from sandbox.services.transaction import atomic
+    from sandbox.transaction import atomic
 
     app = create_app()
     with app.app_context():
@@ -86,7 +86,7 @@ def _check_in_app(out_path):
     from sandbox.extensions import db
     from sandbox.services.documents import path_for
     from sandbox.workflow.clocks import allowed_days
-    from sandbox.workflow.states import ApplicationState
+    from sandbox.states import ApplicationState
 
     app = create_app()
     with app.app_context():

@@ -9,7 +9,7 @@ from ..labels import Instrument, LegalGround, OrganisationKind, Role, TechCatego
 from ..models import ExemptionType, Organisation, User, Zone
 from ..services import accounts, applications
 from ..services.catalogue import load_catalogue
-from ..workflow.service import fire
+from ..services.workflow import fire
 
 DEMO_PASSWORD = "demo-password-1"
 

@@ -24,9 +24,9 @@ from werkzeug.security import generate_password_hash
 from ..audit.chain import GENESIS
 from ..audit.record import chained_row, event_row
 from ..extensions import db
-from ..services.transaction import atomic
 from ..labels import Role
 from ..models import Application, AuditEvent, Membership, Organisation, User, UserRole, Zone
+from ..transaction import atomic
 from .demo import DEMO_PASSWORD
 from .scale_io import write_copy, write_insert
 from .scale_rows import build_application

@@ -4,7 +4,7 @@ that reach each state, how long each step takes, and the reasons given."""
 from datetime import timedelta
 
 from ..labels import Instrument
-from ..workflow.states import ApplicationState as S
+from ..states import ApplicationState as S
 
 R = ["submit", "screen", "accept", "close_review", "to_committee"]
 A = R + ["approve", "start_trial"]

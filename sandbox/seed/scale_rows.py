@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from ..labels import Instrument, Role
 from ..models.applications import geojson_bounds
+from ..states import TERMINAL
+from ..states import ApplicationState as S
 from ..workflow import clocks as clock_rules
 from ..workflow.machine import PAST_TENSE, SYSTEM, steps_for
-from ..workflow.states import TERMINAL
-from ..workflow.states import ApplicationState as S
 
 from .scale_plans import DAYS, PLANS, REASONS, transition_data
 

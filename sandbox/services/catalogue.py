@@ -5,7 +5,7 @@ from ..audit.record import SYSTEM, record
 from ..extensions import db
 from ..models import ExemptionType, Zone
 from ..seed.catalogue import EXEMPTION_TYPES, ZONES
-from .transaction import atomic
+from ..transaction import atomic
 
 
 def load_catalogue():
