@@ -9,11 +9,11 @@ from sqlalchemy import select
 from ..extensions import db
 from ..labels import TechCategory
 from ..models import Application, CommitteeMeeting, Zone
-from ..rules import dates
+from ..rules.dates import add_months
 from ..rules import trials as trial_rules
 from ..services import applications, committee, evaluation, feedback, incidents, trial_reports, trials
 from ..services.workflow import fire
-from .demo import CONFIDENTIAL_MARK, _complete_trial
+from .demo_files import CONFIDENTIAL_MARK, complete_trial
 from .demo_review import ROUTE_LIMIT, SAFETY_STAFF, _decide, _through_review
 
 # A contact a citizen left with feedback: never on a public page (checked by tests).
@@ -53,9 +53,9 @@ class Cast:
         """A file decided with conditions, accepted by the applicant; its period starts `started_days_ago`."""
         zone = zone or self.sangam
         start = date.today() - timedelta(days=started_days_ago)
-        application = _complete_trial(self.applicant, self.orgs["applicant@demo.kr"], zone, list(codes), title,
+        application = complete_trial(self.applicant, self.orgs["applicant@demo.kr"], zone, list(codes), title,
                                       category, site, start)
-        applications.save_draft(self.applicant, application, {"period_end": dates.add_months(start, months)},
+        applications.save_draft(self.applicant, application, {"period_end": add_months(start, months)},
                                 step="demo")
         fire(application, "submit", self.applicant)
         _through_review(self.office, self.users["authority@demo.kr"], self.reviewers, application)

@@ -13,7 +13,6 @@ own is the marker that makes the command idempotent. Run it on a quiet database:
 allocated from the current maxima (sequences are moved past them after each batch)."""
 
 import hashlib
-import random
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -366,5 +365,3 @@ def refresh_statistics():
             connection.execute(text("ANALYZE"))
 
 
-def rng_for(seed, index):
-    return random.Random(seed * 1_000_003 + index)

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from sandbox.models import Application, Claim, Zone
-from sandbox.seed.demo import CONFIDENTIAL_MARK, load_demo
+from sandbox.seed.demo import load_demo
+from sandbox.seed.demo_files import CONFIDENTIAL_MARK
 from sandbox.seed.demo_trials import CONFIDENTIAL_CONTACT
 from sandbox.services import feedback
 from sandbox.states import ApplicationState as S
