@@ -8,8 +8,8 @@ from ..extensions import db
 from ..labels import Instrument, OrganisationKind, Role, TechCategory
 from ..models import User, Zone
 from ..services import accounts, applications
-from ..services.catalogue import load_catalogue
 from ..services.workflow import fire
+from .catalogue_loader import load_catalogue
 from .demo_files import complete_trial
 from .demo_review import load_review_stages
 from .demo_trials import load_trial_demo
