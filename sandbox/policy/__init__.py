@@ -10,7 +10,8 @@ from ..rules.duties import separation_problems
 from ..states import ApplicationState as S
 from ..workflow.machine import who_may
 from .base import is_member, may_view_application, roles_of
-from .disclosure import Audience, disclose_event, disclose_events, viewer_of  # noqa: F401  (policy's public face)
+# The disclosure rule is asked through policy too (policy.viewer_of, policy.disclose_events).
+from .disclosure import Audience, disclose_event, disclose_events, viewer_of  # noqa: F401
 from .disputes import DISPUTE_ACTIONS, may_dispute_action
 from .review import may_review_action, roles_allow_review_action
 from .trials import may_trial_action

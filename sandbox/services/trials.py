@@ -11,7 +11,8 @@ from ..extensions import db
 from ..models import Hearing, InsuranceCertificate, Trial
 from ..models.trials import AmendmentRequest, ExtensionRequest
 from ..rules.dates import add_months, as_date
-from ..rules.trials import MINIMUM_COVER, TRIAL_STAGES, certificate_problems, effective_end, planned_end, trial_of
+from ..rules.trials import (MINIMUM_COVER, TRIAL_STAGES, certificate_problems, effective_end, planned_end,
+                           trial_of)
 from ..states import ApplicationState as S
 from ..transaction import atomic
 from .workflow import fire
