@@ -30,6 +30,7 @@ run: $(STAMP) translations
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: $(STAMP) translations
+	$(BIN)/lint-imports
 	env -u DATABASE_URL $(BIN)/pytest -q
 
 test-e2e: $(STAMP) translations

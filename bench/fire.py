@@ -1,5 +1,5 @@
 """Transition throughput: 8 processes (each its own interpreter, app and engine) fire transitions
-through sandbox.workflow.service.fire on one PostgreSQL database, (a) each on its own files, (b) all
+through sandbox.services.workflow.fire on one PostgreSQL database, (a) each on its own files, (b) all
 on the same file. A file cycles screening -> supplement_requested -> screening (request_supplement by
 the office, answer_supplement by the applicant). Afterwards: no lost update (version bumps, successes
 and transition events match) and `flask audit verify` passes.
@@ -48,7 +48,7 @@ def worker(env, file_ids, ready, start, results, index):
     from sandbox.errors import SandboxError
     from sandbox.extensions import db
     from sandbox.models import Application, User
-    from sandbox.workflow.service import fire
+    from sandbox.services.workflow import fire
 
     done = conflicts = errors = 0
     first_error = ""
@@ -125,7 +125,7 @@ def files_in_screening(app, needed):
 
     from sandbox.extensions import db
     from sandbox.models import Application, AuditEvent
-    from sandbox.workflow.states import ApplicationState
+    from sandbox.states import ApplicationState
 
     with app.app_context():
         ids = list(

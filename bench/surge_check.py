@@ -9,7 +9,7 @@ benchmark process itself never imports the app: its threads only speak HTTP to g
 
 Preparation goes through the services (accounts.register_user, create_organisation,
 applications.create_application / save_draft / add_exemption_request, via
-sandbox.seed.demo._complete_trial), 50 applicants per transaction. The submit guards of a trial
+sandbox.seed.demo_files.complete_trial), 50 applicants per transaction. The submit guards of a trial
 exemption do not require any document; the surge treats a business plan as the document each
 applicant must send before submitting (the client uploads it first and submits only after its upload
 was acknowledged), and the after-check holds every submitted surge application to that.
@@ -50,9 +50,10 @@ def _prepare_in_app(count, out_path):
     from sandbox.extensions import db
     from sandbox.labels import OrganisationKind, TechCategory
     from sandbox.models import User, Zone
-    from sandbox.seed.demo import DEMO_PASSWORD, SANGAM_POINT, _complete_trial
+    from sandbox.seed.demo import DEMO_PASSWORD, SANGAM_POINT
+    from sandbox.seed.demo_files import complete_trial
     from sandbox.services import accounts
-    from sandbox.services.transaction import atomic
+    from sandbox.transaction import atomic
 
     app = create_app()
     with app.app_context():
@@ -72,7 +73,7 @@ def _prepare_in_app(count, out_path):
                     user = accounts.register_user(email, f"Surge applicant {i}", DEMO_PASSWORD)
                     org = accounts.create_organisation(user, f"Surge company {i}", f"900-90-{i:05d}",
                                                        OrganisationKind.company)
-                    application = _complete_trial(user, org, sangam, ["SC-AV-DRIVER"], f"Surge trial {i}",
+                    application = complete_trial(user, org, sangam, ["SC-AV-DRIVER"], f"Surge trial {i}",
                                                   TechCategory.autonomous_driving, SANGAM_POINT, start)
                     done.append([email, application.id])
         Path(out_path).write_text(json.dumps(done))
@@ -86,7 +87,7 @@ def _check_in_app(out_path):
     from sandbox.extensions import db
     from sandbox.services.documents import path_for
     from sandbox.workflow.clocks import allowed_days
-    from sandbox.workflow.states import ApplicationState
+    from sandbox.states import ApplicationState
 
     app = create_app()
     with app.app_context():

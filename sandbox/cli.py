@@ -18,7 +18,7 @@ def register_commands(app):
 @click.command("catalogue")
 def catalogue():
     """Load the shipped zones and exemption types (adds what is missing)."""
-    from .services.catalogue import load_catalogue
+    from .seed.catalogue_loader import load_catalogue
     types, zones = load_catalogue()
     click.echo(f"catalogue: {types} exemption types and {zones} zones added")
 

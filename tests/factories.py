@@ -1,5 +1,5 @@
 """factory-boy factories for every model. They may build any state for setup; transitions in
-tests go through workflow.service.fire."""
+tests go through services.workflow.fire."""
 from datetime import date, datetime, timedelta, timezone
 
 import factory
@@ -10,7 +10,7 @@ from sandbox.extensions import db
 from sandbox.labels import DocumentKind, Instrument, LegalGround, OrganisationKind, Role, TechCategory
 from sandbox.models import (Application, Document, ExemptionRequest, ExemptionType, Membership, Organisation,
                             StageClock, User, UserRole, Zone)
-from sandbox.workflow.states import ApplicationState
+from sandbox.states import ApplicationState
 
 PASSWORD = "correct horse battery"
 

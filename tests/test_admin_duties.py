@@ -8,8 +8,8 @@ from sandbox.errors import PermissionDenied, ValidationFailed
 from sandbox.labels import Role
 from sandbox.models import AuditEvent, UserRole
 from sandbox.services import accounts
-from sandbox.workflow.service import available_triggers, fire
-from sandbox.workflow.states import ApplicationState as S
+from sandbox.services.workflow import available_triggers, fire
+from sandbox.states import ApplicationState as S
 
 from .conftest import login
 from .factories import ApplicationFactory

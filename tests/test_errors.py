@@ -49,7 +49,7 @@ def test_too_large_upload_gets_413(app, client):
 
 def test_acting_on_a_file_that_moved_on_gets_409(client, make_user, db):
     from .factories import ApplicationFactory
-    from sandbox.workflow.states import ApplicationState
+    from sandbox.states import ApplicationState
     office = make_user("secretariat")
     app = ApplicationFactory(state=ApplicationState.screening)
     login(client, office)
@@ -60,7 +60,7 @@ def test_acting_on_a_file_that_moved_on_gets_409(client, make_user, db):
 
 def test_stale_page_gets_409(client, make_user, db):
     from .factories import ApplicationFactory
-    from sandbox.workflow.states import ApplicationState
+    from sandbox.states import ApplicationState
     office = make_user("secretariat")
     app = ApplicationFactory(state=ApplicationState.submitted)
     login(client, office)

@@ -1,6 +1,6 @@
 from sandbox.models import AuditEvent
-from sandbox.workflow.service import fire
-from sandbox.workflow.states import ApplicationState
+from sandbox.services.workflow import fire
+from sandbox.states import ApplicationState
 
 from .factories import ApplicationFactory
 

@@ -1,6 +1,6 @@
 """The multi-step application form: every step saves the draft, so the applicant can leave and resume.
 
-What is still missing comes from the submit guards (workflow.service.blocking_reasons), never from
+What is still missing comes from the submit guards (services.workflow.blocking_reasons), never from
 a second list kept here; this module only works out which step fixes each missing item."""
 from datetime import date
 
@@ -14,10 +14,10 @@ from ..labels import DocumentKind, Instrument, LegalGround, TechCategory, option
 from ..models import Application, Document, ExemptionRequest, ExemptionType, Zone
 from ..services import applications, documents
 from ..services.applications import EDITABLE_FIELDS
+from ..services.workflow import available_triggers, blocking_reasons
 from ..sites import area_m2, to_shape
 from ..viewhelpers import load_or_404, me, require
 from ..workflow.machine import steps_for as workflow_steps
-from ..workflow.service import available_triggers, blocking_reasons
 from . import step_forms
 from .step_forms import DocumentUploadForm, ExemptionRequestForm
 from .views import bp

@@ -12,11 +12,13 @@ from ..labels import DocumentKind, options
 from ..models import Application, Claim
 from ..models.trials import ReportKind
 from ..public.views import map_settings
+from ..rules import trials as trial_rules
+from ..rules import trial_reports as report_rules
 from ..services import feedback as feedback_service
 from ..services import incidents, trial_reports, trials
+from ..services.workflow import blocking_reasons
+from ..states import ApplicationState as S
 from ..viewhelpers import load_or_404, me, require
-from ..workflow.service import blocking_reasons
-from ..workflow.states import ApplicationState as S
 from .trial_forms import (AmendmentForm, ClaimAnswerForm, ClaimForm, ExtensionForm, IncidentForm, InsuranceForm,
                           ReportForm, ResultReportForm)
 from .views import bp
@@ -43,24 +45,24 @@ def _back(application):
 
 def trial_context(application):
     """Everything the trial pages show, as plain values."""
-    trial = trials.trial_of(application)
+    trial = trial_rules.trial_of(application)
     state = S(application.state)
     return {
         "app": application, "state": state, "trial": trial,
-        "started_on": trials.started_on(trial), "ends_on": trials.effective_end(trial) if trial else application.period_end,
-        "request_deadline": trials.request_deadline(trial) if trial else None,
-        "start_problems": trials.start_problems(application) if state == S.approved else [],
-        "start_deadline": trials.start_deadline(application),
-        "schedule": trial_reports.schedule(trial), "result_report": trial_reports.result_report(trial),
-        "result_due": trial_reports.result_report_due(application) if state == S.result_reporting else None,
+        "started_on": trial_rules.started_on(trial), "ends_on": trial_rules.effective_end(trial) if trial else application.period_end,
+        "request_deadline": trial_rules.request_deadline(trial) if trial else None,
+        "start_problems": trial_rules.start_problems(application) if state == S.approved else [],
+        "start_deadline": trial_rules.start_deadline(application),
+        "schedule": report_rules.schedule(trial), "result_report": trial_rules.result_report(trial),
+        "result_due": report_rules.result_report_due(application) if state == S.result_reporting else None,
         "claims": incidents.claims_of(trial), "claim_clock": incidents.claim_clock,
-        "orders": trial.orders if trial else [], "deemed_valid": trials.deemed_valid(application),
-        "extension_reasons": trials.extension_problems(application, need_months=False)
+        "orders": trial.orders if trial else [], "deemed_valid": trial_rules.deemed_valid(application),
+        "extension_reasons": trial_rules.extension_problems(application, need_months=False)
         if state == S.trial_active else [],
-        "amendment_reasons": trials.amendment_problems(application, need_law=False)
+        "amendment_reasons": trial_rules.amendment_problems(application, need_law=False)
         if state == S.trial_active else [],
-        "extension_outcome": trials.extension_outcome, "feedback": feedback_service.team_feedback(application),
-        "minimum_cover": trials.MINIMUM_COVER, "states": S,
+        "extension_outcome": trial_rules.extension_outcome, "feedback": feedback_service.team_feedback(application),
+        "minimum_cover": trial_rules.MINIMUM_COVER, "states": S,
     }
 
 
@@ -68,7 +70,7 @@ def _render_trial(application, status=200, **forms):
     defaults = {"extension_form": ExtensionForm(prefix="ext"), "amendment_form": AmendmentForm(prefix="amd"),
                 "claim_form": ClaimForm(prefix="claim")}
     defaults.update(forms)
-    trial = trials.trial_of(application)
+    trial = trial_rules.trial_of(application)
     defaults["claim_form"].incident_id.choices = options((i.id, f"#{i.id} {i.occurred_at:%Y-%m-%d} {i.severity.label}")
                                                          for i in (trial.incidents if trial else []))
     return render_template("applicant/trial_show.html", **trial_context(application), **defaults,
@@ -105,14 +107,14 @@ def trial_insurance(application_id):
         except SandboxError as exc:
             _refused(exc)
         else:
-            problems = trials.insurance_problems(application)
+            problems = trial_rules.insurance_problems(application)
             flash(_("Insurance recorded.") if not problems else
                   _("Insurance recorded, but it does not yet meet the start requirements."),
                   "success" if not problems else "warning")
             return _back(application)
     status = 422 if form.is_submitted() else 200
     return render_template("applicant/trial_insurance.html", app=application, form=form,
-                           minimum_cover=trials.MINIMUM_COVER), status
+                           minimum_cover=trial_rules.MINIMUM_COVER), status
 
 
 @bp.route("/trials/<int:application_id>/reports/new", methods=["GET", "POST"])
@@ -121,7 +123,7 @@ def trial_report(application_id):
     result = S(application.state) == S.result_reporting
     form = ResultReportForm() if result else ReportForm()
     if not form.is_submitted() and not result:
-        due = [k for k, _d, filed in trial_reports.schedule(trials.trial_of(application)) if filed is None]
+        due = [k for k, _d, filed in report_rules.schedule(trial_rules.trial_of(application)) if filed is None]
         form.kind.data = request.args.get("kind") or (due[0].value if due else None)
     if form.validate_on_submit():
         try:
@@ -169,7 +171,7 @@ def trial_incident(application_id):
 def trial_claim(application_id):
     application = _file(application_id, "trial.operate")
     form = ClaimForm(prefix="claim")
-    trial = trials.trial_of(application)
+    trial = trial_rules.trial_of(application)
     incident = next((i for i in (trial.incidents if trial else []) if i.id == form.incident_id.data), None)
     if form.validate_on_submit() and incident is not None:
         try:
@@ -239,10 +241,10 @@ def trial_panel(application):
     """The trial box on the shared file page: links to the trial pages for whoever may use them."""
     from .. import policy
     user = me()
-    if S(application.state) not in (S.approved, *trials.TRIAL_STAGES, S.result_reporting, S.evaluated, S.closed,
+    if S(application.state) not in (S.approved, *trial_rules.TRIAL_STAGES, S.result_reporting, S.evaluated, S.closed,
                                     S.cancelled, S.permanent, S.temporary_permit):
         return None
-    trial = trials.trial_of(application)
+    trial = trial_rules.trial_of(application)
     return {
         "operator_url": url_for("applicant.trial", application_id=application.id)
         if policy.may(user, "trial.operate", application) else None,
@@ -250,8 +252,8 @@ def trial_panel(application):
         if policy.may(user, "trial.supervise", application) else None,
         "feedback": feedback_service.team_feedback(application) if policy.may(user, "feedback.view", application)
         else [],
-        "started_on": trials.started_on(trial), "ends_on": trials.effective_end(trial) if trial else None,
+        "started_on": trial_rules.started_on(trial), "ends_on": trial_rules.effective_end(trial) if trial else None,
         "start_reasons": blocking_reasons(application, "start_trial") if S(application.state) == S.approved else [],
         "deemed_valid": S(application.state) == S.amendment_pending,
-        "hearing_needed": trials.hearing_problems(application),
+        "hearing_needed": trial_rules.hearing_problems(application),
     }

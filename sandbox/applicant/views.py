@@ -11,10 +11,10 @@ from ..extensions import db
 from ..labels import Instrument, OrganisationKind, options
 from ..models import Application
 from ..services import accounts, applications, disputes
+from ..services.workflow import available_triggers
+from ..states import ApplicationState
 from ..viewhelpers import me, require
 from ..workflow import clocks
-from ..workflow.service import available_triggers
-from ..workflow.states import ApplicationState
 from .forms import JoinForm, NewApplicationForm, OrganisationForm
 
 bp = Blueprint("applicant", __name__, url_prefix="/applicant")

@@ -10,7 +10,7 @@ from ..audit.filters import AuditFilter
 from ..bounds import INT_MAX, DateField, IntegerField
 from ..labels import Instrument, options
 from ..models.committee import DecisionOutcome
-from ..workflow.states import ApplicationState
+from ..states import ApplicationState
 
 
 def no_control_characters(form, field):

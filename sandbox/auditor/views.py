@@ -118,7 +118,7 @@ def _audit_action_filter(action):
 
 @bp.app_template_filter("state_name")
 def _state_name_filter(value):
-    from ..workflow.states import ApplicationState
+    from ..states import ApplicationState
     try:
         return ApplicationState(value).label if value else "—"
     except ValueError:

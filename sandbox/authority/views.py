@@ -13,10 +13,12 @@ from ..labels import Instrument
 from ..models import Application, Assignment
 from ..models.committee import ConditionKind
 from ..models.reviews import AssignmentRole, Verdict
+from ..rules import reviews as review_rules
+from ..rules import conflicts as conflict_rules
 from ..services import conflicts, reviews
+from ..states import ApplicationState
 from ..viewhelpers import load_or_404, me, require
 from ..workflow import clocks
-from ..workflow.states import ApplicationState
 
 bp = Blueprint("authority", __name__, url_prefix="/authority")
 CONDITION_ROWS = 3
@@ -71,7 +73,7 @@ def assignment(assignment_id):
     return render_template(
         "authority/assignment.html", a=assignment, app=application,
         cleared=policy.may(user, "application.view", application),
-        declaration=conflicts.latest_declaration(user, application),
-        opinion=reviews.opinion_for(assignment.exemption_request),
+        declaration=conflict_rules.latest_declaration(user, application),
+        opinion=review_rules.opinion_for(assignment.exemption_request),
         may_give=policy.may(user, "opinion.give", assignment), verdicts=Verdict, kinds=ConditionKind,
         rows=range(CONDITION_ROWS), form=request.form), status

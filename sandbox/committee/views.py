@@ -11,11 +11,14 @@ from ..extensions import db
 from ..models import AgendaItem, CommitteeMeeting, Vote
 from ..models.committee import ConditionKind, DecisionOutcome, VoteChoice
 from ..policy.disclosure import disclose_opinion, disclose_reviews, disclose_votes
+from ..rules import committee as committee_rules
+from ..rules import reviews as review_rules
+from ..rules import conflicts as conflict_rules
+from ..rules.conditions import format_parameters
 from ..services import committee, conflicts, reviews
-from ..services.conditions import format_parameters
+from ..states import ApplicationState
 from ..viewhelpers import load_or_404, me, require
 from .forms import MAX_CONDITIONS, DecisionForm, VoteForm, form_errors
-from ..workflow.states import ApplicationState
 
 bp = Blueprint("committee", __name__, url_prefix="/committee")
 BLANK_CONDITIONS = 2
@@ -38,7 +41,7 @@ def _proposed_conditions(application):
     """The authorities' proposed conditions plus blank rows, as many as the form accepts."""
     rows = []
     for r in application.exemption_requests:
-        opinion = reviews.opinion_for(r)
+        opinion = review_rules.opinion_for(r)
         for c in (opinion.conditions if opinion else []):
             rows.append({"kind": c["kind"], "text": c["text"], "parameters": format_parameters(c.get("parameters"))})
     return (rows + [{"kind": "", "text": "", "parameters": ""} for _ in range(BLANK_CONDITIONS)])[:MAX_CONDITIONS]
@@ -52,13 +55,13 @@ def _item_page(item, status=200, form=None, conditions=None):
     form = form or {}
     cleared = policy.may(user, "application.view", application)
     viewer = policy.viewer_of(user, application)  # the page shows people and votes as the rule allows
-    opinions = [(r, disclose_opinion(viewer, reviews.opinion_for(r))) for r in application.exemption_requests]
+    opinions = [(r, disclose_opinion(viewer, review_rules.opinion_for(r))) for r in application.exemption_requests]
     return render_template(
         "committee/item.html", item=item, app=application, state=ApplicationState(application.state),
-        cleared=cleared, declaration=conflicts.latest_declaration(user, application),
-        reviews=disclose_reviews(viewer, reviews.visible_reviews(user, application)) if cleared else [],
+        cleared=cleared, declaration=conflict_rules.latest_declaration(user, application),
+        reviews=disclose_reviews(viewer, review_rules.visible_reviews(user, application)) if cleared else [],
         opinions=opinions, votes=disclose_votes(viewer, item.votes),
-        tally=committee.tally(item), quorum=committee.quorum_problems(application),
+        tally=committee_rules.tally(item), quorum=committee_rules.quorum_problems(application),
         my_vote=db.session.scalar(select(Vote).where(Vote.item_id == item.id, Vote.member_id == user.id)),
         may_vote=policy.may(user, "vote.cast", item), may_decide=cleared and item.decision is None
         and policy.may(user, "decision.record", application),

@@ -9,8 +9,10 @@ from ..errors import SandboxError
 from ..extensions import db
 from ..models import Application, Assignment, Review
 from ..policy.disclosure import Audience, disclose_reviews
+from ..rules import reviews as review_rules
+from ..rules import committee as committee_rules
+from ..rules.conditions import format_parameters
 from ..services import committee, reviews
-from ..services.conditions import format_parameters
 from ..viewhelpers import load_or_404, me, require
 from .views import bp
 
@@ -19,7 +21,7 @@ from .views import bp
 def review_panel(application):
     """What the file page shows about review and decision, for the current user."""
     user = me()
-    decision = committee.latest_decision(application) if application.id else None
+    decision = committee_rules.latest_decision(application) if application.id else None
     return {
         "decision": decision,
         "format_parameters": format_parameters,
@@ -38,7 +40,7 @@ def _shown_reviews(user, application):
         return []
     if viewer.audience == Audience.applicant:
         # Only the reviews that counted: one from a reviewer later found conflicted is not addressed to them.
-        return disclose_reviews(viewer, reviews.valid_reviews(application))
+        return disclose_reviews(viewer, review_rules.valid_reviews(application))
     submitted = db.session.scalars(select(Review).join(Assignment).where(Assignment.application_id == application.id)
                                    .order_by(Review.id)).all()
     return disclose_reviews(viewer, submitted)

@@ -11,15 +11,15 @@ from ..bounds import parse_date, parse_int
 from ..errors import GuardFailed, InvalidTransition, StaleObject, ValidationFailed
 from ..extensions import db
 from ..labels import DocumentKind, Instrument, LegalGround, TechCategory
-from ..security import content_security_policy
 from ..models import Application, AuditEvent, Document
+from ..security import content_security_policy
 from ..services import documents
+from ..services.workflow import available_triggers, fire
+from ..states import ApplicationState
 from ..viewhelpers import load_or_404, me, require
 from ..workflow import clocks
-from .forms import LaterDocumentForm
 from ..workflow.diagram import diagram_source
-from ..workflow.service import available_triggers, fire
-from ..workflow.states import ApplicationState
+from .forms import LaterDocumentForm
 
 bp = Blueprint("files", __name__, url_prefix="/files")
 

@@ -4,7 +4,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
 from ..labels import Instrument, LegalGround, TechCategory
-from ..workflow.states import ApplicationState
+from ..states import ApplicationState
 from .base import TimestampMixin, UTCDateTime, enum_column
 
 

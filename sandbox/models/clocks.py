@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..workflow.states import ApplicationState
+from ..states import ApplicationState
 from .base import UTCDateTime, enum_column
 
 

@@ -1,6 +1,6 @@
 """Duties people performed on a file that no other record keeps: who screened it and who handled it for
 the sandbox office. Reviews, opinions, declarations, ties and memberships live in their own tables; the
-separation-of-duties rule (services/duties.py) reads all of them, never the audit log."""
+separation-of-duties rule (rules/duties.py) reads all of them, never the audit log."""
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column

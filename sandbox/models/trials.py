@@ -87,7 +87,7 @@ class Trial(db.Model):
     kpis: Mapped[list] = mapped_column(sa.JSON, default=list)
     safety_items: Mapped[list] = mapped_column(sa.JSON, default=list)
     started_on: Mapped[object | None] = mapped_column(sa.Date, nullable=True)
-    # The approved end; extensions are added on top (services.trials.effective_end).
+    # The approved end; extensions are added on top (rules.trials.effective_end).
     ends_on: Mapped[object | None] = mapped_column(sa.Date, nullable=True)
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -259,7 +259,7 @@ class ExtensionRequest(db.Model):
     reason: Mapped[str] = mapped_column(sa.Text)
     filed_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
     filed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    # None while pending; True/False once the office decides (see services.trials.extension_outcome).
+    # None while pending; True/False once the office decides (see rules.trials.extension_outcome).
     granted: Mapped[bool | None] = mapped_column(nullable=True)
     decided_at: Mapped[object | None] = mapped_column(UTCDateTime, nullable=True)
 

@@ -2,10 +2,19 @@
 
 Actions are dotted names shared with workflow triggers and audit actions (`application.submit`,
 `document.download`, `admin.roles`)."""
+from flask_babel import gettext as _
+
 from ..errors import PermissionDenied
 from ..labels import Role
-from ..workflow.states import ApplicationState as S
-from .disputes import DISPUTE_ACTIONS
+from ..rules.duties import separation_problems
+from ..states import ApplicationState as S
+from ..workflow.machine import who_may
+from .base import is_member, may_view_application, roles_of
+# The disclosure rule is asked through policy too (policy.viewer_of, policy.disclose_events).
+from .disclosure import Audience, disclose_event, disclose_events, viewer_of  # noqa: F401
+from .disputes import DISPUTE_ACTIONS, may_dispute_action
+from .review import may_review_action, roles_allow_review_action
+from .trials import may_trial_action
 
 STAFF = frozenset({Role.secretariat, Role.reviewer, Role.authority, Role.committee, Role.chair,
                    Role.auditor, Role.admin})
@@ -50,52 +59,26 @@ FILE_ACTS = frozenset({"application.create", "application.edit", "document.uploa
                        "assignment.manage", "meeting.manage", "trial.operate", "trial.supervise", "trial.office",
                        "feedback.moderate", *(REVIEW_ACTIONS - {"conflict.declare"})})
 FILE_READS = frozenset({"application.view", "application.timeline"})
-# The acts separation of duties judges (services/duties.py); workflow triggers name their own.
+# The acts separation of duties judges (rules/duties.py); workflow triggers name their own.
 DUTY_ACTS = {"vote.cast": "vote", "decision.record": "decide"}
 
 
 def admin_refusal():
-    from flask_babel import gettext as _
     return _("You hold the administrator role: administrators manage accounts and do not act on files.")
 
 
-# Who sees a file once it has left the applicant's hands (assignments narrow this in the Review issue).
-READ_ALL_FILES = {Role.secretariat, Role.auditor}
 EDITABLE_STATES = {S.draft}
 DOCUMENT_STATES = {S.supplement_requested, S.approved, S.trial_active, S.suspended, S.extension_review,
                    S.amendment_pending, S.result_reporting}
 
 
-def _roles(user):
-    if user is None or not getattr(user, "is_authenticated", False):
-        return frozenset()
-    return user.role_set
-
-
-def _is_member(user, application):
-    return application.organisation_id in user.organisation_ids
-
-
-def _may_view_application(user, application):
-    roles = _roles(user)
-    if Role.applicant in roles and _is_member(user, application):
-        return True
-    if application.state == S.draft:
-        return False
-    if roles & READ_ALL_FILES:
-        return True
-    from ..services.reviews import has_unconflicted_assignment
-    return has_unconflicted_assignment(user, application)
-
-
 def _may_fire(user, application, trigger):
-    from ..workflow.machine import who_may
-    roles = _roles(user)
+    roles = roles_of(user)
     allowed = who_may(application.instrument, trigger) & roles
     if not allowed:
         return False
     if allowed == {Role.applicant}:
-        return _is_member(user, application)
+        return is_member(user, application)
     return True
 
 
@@ -112,7 +95,6 @@ def _roles_allow(user, action, obj):
     if trigger is not None:
         return obj is not None and _may_fire(user, obj, trigger)
     if action in REVIEW_ACTIONS:
-        from .review import roles_allow_review_action
         return roles_allow_review_action(user, action, obj)
     return True
 
@@ -120,9 +102,9 @@ def _roles_allow(user, action, obj):
 def refusals(user, action, obj=None):
     """Why `user` may not do `action` although their roles would let them: they hold the administrator role
     (administrators manage accounts and never act on files), or what they did on this file keeps them from
-    it (separation of duties, services/duties.py). Empty when nothing of the sort stands in the way; pages
+    it (separation of duties, rules/duties.py). Empty when nothing of the sort stands in the way; pages
     show these reasons in place of the action, and ensure() puts them in the refusal."""
-    roles = _roles(user)
+    roles = roles_of(user)
     trigger = _trigger(action)
     if not roles or (action not in FILE_ACTS and trigger is None) or not _roles_allow(user, action, obj):
         return []
@@ -130,7 +112,6 @@ def refusals(user, action, obj=None):
     act = DUTY_ACTS.get(action) or trigger
     application = getattr(obj, "application", obj)
     if act is not None and application is not None:
-        from ..services.duties import separation_problems
         reasons += separation_problems(user, application, act)
     return reasons
 
@@ -141,33 +122,30 @@ def may(user, action, obj=None):
 
 
 def _may_by_rules(user, action, obj=None):
-    roles = _roles(user)
+    roles = roles_of(user)
     if action in ROLE_ACTIONS:
         return bool(roles & ROLE_ACTIONS[action])
     if action == "application.view":
-        return _may_view_application(user, obj)
+        return may_view_application(user, obj)
     if action in {"application.edit", "document.delete"}:
         application = obj
-        return (Role.applicant in roles and _is_member(user, application)
+        return (Role.applicant in roles and is_member(user, application)
                 and application.state in EDITABLE_STATES)
     if action == "document.upload":
         # A supplement, and after approval the insurance certificate and trial records, come with documents;
         # the application itself is fixed once submitted.
         application = obj
-        return (Role.applicant in roles and _is_member(user, application)
+        return (Role.applicant in roles and is_member(user, application)
                 and application.state in EDITABLE_STATES | DOCUMENT_STATES)
     if action == "document.download":
-        return _may_view_application(user, obj.application)
+        return may_view_application(user, obj.application)
     if action == "application.timeline":
-        return _may_view_application(user, obj)
+        return may_view_application(user, obj)
     if action in REVIEW_ACTIONS:
-        from .review import may_review_action
         return may_review_action(user, action, obj)
     if action in TRIAL_ACTIONS:
-        from .trials import may_trial_action
         return may_trial_action(user, action, obj)
     if action in DISPUTE_ACTIONS:
-        from .disputes import may_dispute_action
         return may_dispute_action(user, action, obj)
     if action.startswith("application."):
         return _may_fire(user, obj, action.split(".", 1)[1])
@@ -178,7 +156,3 @@ def ensure(user, action, obj=None):
     if not may(user, action, obj):
         reasons = refusals(user, action, obj)
         raise PermissionDenied(reasons[0] if reasons else action, reasons)
-
-
-# What a viewer may see of a file's events and people: the one disclosure rule (policy/disclosure.py).
-from .disclosure import Audience, disclose_event, disclose_events, viewer_of  # noqa: E402,F401

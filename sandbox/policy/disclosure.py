@@ -8,29 +8,16 @@ who may see it (tests/disclosure/test_rule.py fails until they do). docs/DISCLOS
 in words."""
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 
-from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
+from ..extensions import db
 from ..labels import Role
+from ..models import Membership
+from .audience import NEUTRAL_LABELS, Audience
+from .disclosure_records import (disclose_assignment, disclose_opinion, disclose_review,  # noqa: F401
+                                 disclose_reviews, disclose_vote, disclose_votes)
 
-
-class Audience(StrEnum):
-    applicant = "applicant"  # members of the applying organisation
-    office = "office"  # the sandbox office (secretariat)
-    reviewer = "reviewer"
-    authority = "authority"
-    committee = "committee"  # committee members and the chair
-    auditor = "auditor"
-
-
-# In whose capacity someone acted on a file; people acting in a capacity the viewer may not name
-# appear under its neutral label.
-NEUTRAL_LABELS = {
-    "applicant": _l("the applicant"), "office": _l("the sandbox office"), "reviewer": _l("a reviewer"),
-    "authority": _l("the competent authority"), "committee": _l("the committee"), "auditor": _l("an auditor"),
-    "system": _l("the system"), "public": _l("a citizen"),
-}
 
 # Whose names each audience sees (besides the viewer's own). Reviewers and authorities judge
 # independently: they do not learn who else reviews, gives opinions or votes.
@@ -189,10 +176,6 @@ def audience_of(user, application):
 
 
 def organisation_member_ids(application):
-    from sqlalchemy import select
-
-    from ..extensions import db
-    from ..models import Membership
     return frozenset(db.session.scalars(select(Membership.user_id).where(
         Membership.organisation_id == application.organisation_id)).all())
 
@@ -279,7 +262,3 @@ def pending_event(action, actor, data, from_state="", to_state=""):
         return PendingEvent(action, actor.id, actor.display_name, ",".join(sorted(actor.role_set)), data,
                             str(from_state), str(to_state))
     return PendingEvent(action, None, str(NEUTRAL_LABELS["system"]), "system", data, str(from_state), str(to_state))
-
-
-from .disclosure_records import (disclose_assignment, disclose_opinion, disclose_review,  # noqa: E402,F401
-                                 disclose_reviews, disclose_vote, disclose_votes)

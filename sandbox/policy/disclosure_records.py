@@ -1,8 +1,13 @@
 """The disclosure rule for the records behind the events: reviews, votes, opinions and assignments.
-Imported through sandbox.policy.disclosure, which holds the audiences, the labels and the event rule."""
+Imported through sandbox.policy.disclosure, which holds the event rule (the audiences and labels are in
+policy/audience.py)."""
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+
+from ..models.committee import DecisionOutcome
+from ..rules.committee import latest_decision
+from .audience import NEUTRAL_LABELS, Audience
 
 
 @dataclass(frozen=True)
@@ -41,15 +46,12 @@ class ShownAssignment:
 
 
 def _decided(application):
-    from ..models.committee import DecisionOutcome
-    from ..services.committee import latest_decision
     decision = latest_decision(application)
     return decision is not None and decision.outcome != DecisionOutcome.defer
 
 
 def disclose_review(viewer, review, number=None):
     """A review as `viewer` may see it, or None. `number` names the reviewer where their name is hidden."""
-    from .disclosure import Audience
     audience, label = viewer.audience, _("Reviewer %(n)s", n=number) if number else _("A reviewer")
     own = viewer.user_id is not None and review.assignment.user_id == viewer.user_id
     if own or audience in (Audience.auditor, Audience.office, Audience.committee):
@@ -77,7 +79,6 @@ def disclose_votes(viewer, votes):
 
 def disclose_vote(viewer, vote):
     """Individual votes stay with the committee and the auditors."""
-    from .disclosure import Audience
     if viewer.audience in (Audience.committee, Audience.auditor) or vote.member_id == viewer.user_id:
         return ShownVote(vote.member.display_name, vote.choice, vote.reason)
     return None
@@ -85,7 +86,6 @@ def disclose_vote(viewer, vote):
 
 def disclose_opinion(viewer, opinion):
     """Opinions are advice to the committee: not for the applicant; fellow judges read them unsigned."""
-    from .disclosure import NEUTRAL_LABELS, Audience
     if opinion is None or viewer.audience == Audience.applicant:
         return None
     if viewer.audience in (Audience.office, Audience.committee, Audience.auditor) \
@@ -98,7 +98,6 @@ def disclose_opinion(viewer, opinion):
 
 def disclose_assignment(viewer, assignment):
     """Decline reasons stay with the office, the auditors and the person who declined."""
-    from .disclosure import Audience
     own = assignment.user_id == viewer.user_id
     if own or viewer.audience in (Audience.office, Audience.auditor):
         return ShownAssignment(assignment.user.display_name, assignment.status, assignment.decline_reason)

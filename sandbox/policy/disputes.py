@@ -3,6 +3,7 @@ policy.may for the organisation.dispute and dispute.* actions)."""
 from flask_babel import gettext as _
 
 from ..labels import Role
+from .base import roles_of
 
 DISPUTE_ACTIONS = frozenset({"organisation.dispute", "dispute.queue", "dispute.view", "dispute.evidence",
                              "dispute.resolve"})
@@ -11,9 +12,8 @@ DISPUTE_ACTIONS = frozenset({"organisation.dispute", "dispute.queue", "dispute.v
 def resolve_problems(user, dispute):
     """Why `user` may not resolve `dispute` (empty: they may). The office decides; nobody decides a
     dispute they filed or one over an organisation they belong to."""
-    from . import _roles
     problems = []
-    if Role.secretariat not in _roles(user):
+    if Role.secretariat not in roles_of(user):
         problems.append(_("Only the sandbox office resolves disputes."))
     if not dispute.is_open:
         problems.append(_("This dispute is resolved already."))
@@ -25,8 +25,7 @@ def resolve_problems(user, dispute):
 
 
 def may_dispute_action(user, action, dispute=None):
-    from . import _roles
-    roles = _roles(user)
+    roles = roles_of(user)
     if action == "organisation.dispute":
         return Role.applicant in roles
     if action == "dispute.queue":

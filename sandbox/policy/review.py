@@ -1,31 +1,34 @@
 """Permission rules for the review stage (assignments, declarations, reviews, opinions, votes, the
 decision and the applicant's acceptance). Called only from policy.may, which owns every decision."""
+from sqlalchemy import select
+
+from ..extensions import db
 from ..labels import Role
-from ..workflow.states import ApplicationState as S
+from ..models import AgendaItem, Assignment, CommitteeMeeting
+from ..models.reviews import AssignmentRole, AssignmentStatus
+from ..rules.committee import latest_decision
+from ..rules.conflicts import conflict_problems, declared_no_conflict
+from ..rules.reviews import opinion_for
+from ..states import ApplicationState as S
 
 OPINION_STATES = frozenset({S.expert_review, S.exemption_check})
 
 
 def _own_open_assignment(user, assignment):
-    from ..models.reviews import AssignmentStatus
     return assignment.user_id == user.id and assignment.status == AssignmentStatus.accepted
 
 
 def _clear(user, application):
-    from ..services.conflicts import conflict_problems, declared_no_conflict
     return declared_no_conflict(user, application) and not conflict_problems(user, application)
 
 
 def _may_submit_review(user, assignment):
-    from ..models.reviews import AssignmentRole
     return (assignment.role == AssignmentRole.reviewer and Role.reviewer in user.role_set
             and _own_open_assignment(user, assignment) and S(assignment.application.state) == S.expert_review
             and assignment.review is None and _clear(user, assignment.application))
 
 
 def _may_give_opinion(user, assignment):
-    from ..models.reviews import AssignmentRole
-    from ..services.reviews import opinion_for
     return (assignment.role == AssignmentRole.authority and Role.authority in user.role_set
             and _own_open_assignment(user, assignment) and S(assignment.application.state) in OPINION_STATES
             and opinion_for(assignment.exemption_request) is None and _clear(user, assignment.application))
@@ -39,11 +42,6 @@ def _may_vote(user, item):
 
 def _may_declare(user, application):
     """Only someone asked to judge the file declares on it: an assignee or a member of its meeting."""
-    from sqlalchemy import select
-
-    from ..extensions import db
-    from ..models import AgendaItem, Assignment, CommitteeMeeting
-    from ..models.reviews import AssignmentStatus
     assigned = db.session.scalar(select(Assignment.id).where(
         Assignment.user_id == user.id, Assignment.application_id == application.id,
         Assignment.status != AssignmentStatus.declined).limit(1))
@@ -55,7 +53,6 @@ def _may_declare(user, application):
 
 
 def _may_accept_conditions(user, application):
-    from ..services.committee import latest_decision
     if Role.applicant not in user.role_set or application.organisation_id not in user.organisation_ids:
         return False
     decision = latest_decision(application)
@@ -89,7 +86,6 @@ def may_review_action(user, action, obj):
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     if action == "assignment.answer":
-        from ..models.reviews import AssignmentStatus
         return obj.user_id == user.id and obj.status == AssignmentStatus.proposed
     if action == "conflict.declare":
         return _may_declare(user, obj)

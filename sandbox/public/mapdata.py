@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Application, PublicSummary
-from ..workflow.states import ApplicationState
+from ..states import ApplicationState
 
 PUBLIC_TRIAL_STATES = (ApplicationState.trial_active, ApplicationState.suspended,
                        ApplicationState.result_reporting, ApplicationState.evaluated, ApplicationState.closed)

@@ -17,10 +17,10 @@ from ..errors import SandboxError
 from ..extensions import db, limiter
 from ..i18n import current_language
 from ..models import Application, Decision, PublicSummary, Trial, Zone
+from ..rules.committee import latest_decision
+from ..rules.trials import effective_end, trial_of
 from ..services import feedback as feedback_service
-from ..services.committee import latest_decision
-from ..services.trials import effective_end, trial_of
-from ..workflow.states import ApplicationState as S
+from ..states import ApplicationState as S
 from . import mapdata
 from .views import bp, map_settings
 

@@ -8,8 +8,8 @@ from .. import sites
 from ..extensions import db
 from ..labels import Instrument, TechCategory
 from ..models import ExemptionType, Zone
-from ..services.zones import capacity_view, capacity_views
-from ..workflow.states import ApplicationState
+from ..rules.zones import capacity_view, capacity_views
+from ..states import ApplicationState
 from . import mapdata
 
 bp = Blueprint("public", __name__)

@@ -15,6 +15,8 @@ from ..extensions import db
 from ..models import Application, Assignment, Organisation
 from ..models.reviews import AssignmentRole, AssignmentStatus, Recommendation, TieKind
 from ..policy.disclosure import disclose_reviews
+from ..rules import conflicts as conflict_rules
+from ..rules import reviews as review_rules
 from ..services import assignments, conflicts, reviews
 from ..viewhelpers import load_or_404, me, require
 
@@ -83,10 +85,10 @@ def assignment_page(assignment_id, status=200, form=None):
     cleared = policy.may(user, "application.view", application)
     return render_template(
         "review/assignment.html", a=assignment, app=application, cleared=cleared,
-        declaration=conflicts.latest_declaration(user, application),
+        declaration=conflict_rules.latest_declaration(user, application),
         may_review=policy.may(user, "review.submit", assignment), rubric=reviews.rubric(),
         recommendations=Recommendation,
-        others=disclose_reviews(policy.viewer_of(user, application), reviews.visible_reviews(user, application))
+        others=disclose_reviews(policy.viewer_of(user, application), review_rules.visible_reviews(user, application))
         if cleared else [],
         form=form or {}), status
 
@@ -164,7 +166,7 @@ def ties():
             flash(_("Your tie is recorded; files of that organisation will not be assigned to you."), "success")
             return redirect(url_for(".ties"), code=303)
     organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
-    return render_template("review/ties.html", ties=conflicts.ties_of(me()), organisations=organisations,
+    return render_template("review/ties.html", ties=conflict_rules.ties_of(me()), organisations=organisations,
                            kinds=TieKind, form=request.form), status
 
 

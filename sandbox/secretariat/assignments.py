@@ -10,9 +10,10 @@ from ..errors import SandboxError
 from ..extensions import db
 from ..models import Application, Assignment, ExemptionRequest, User
 from ..models.reviews import AssignmentRole
+from ..rules import reviews as review_rules
 from ..services import assignments, reviews
+from ..states import ApplicationState
 from ..viewhelpers import load_or_404, me, require
-from ..workflow.states import ApplicationState
 from .views import bp
 
 
@@ -29,14 +30,14 @@ def _page(application, status=200, form=None):
     existing = db.session.scalars(select(Assignment).where(Assignment.application_id == application.id)
                                   .order_by(Assignment.id)).all()
     authority_rows = [{"request": r, "candidates": assignments.authority_candidates(r),
-                       "opinion": reviews.opinion_for(r),
+                       "opinion": review_rules.opinion_for(r),
                        "assigned": [a for a in existing if a.exemption_request_id == r.id]}
                       for r in application.exemption_requests]
     return render_template(
         "secretariat/assignments.html", app=application, state=ApplicationState(application.state),
         reviewers=[a for a in existing if a.role == AssignmentRole.reviewer],
         candidates=assignments.reviewer_candidates(application), max_load=assignments.max_load(),
-        authority_rows=authority_rows, shortfall=reviews.review_shortfall(application),
+        authority_rows=authority_rows, shortfall=review_rules.review_shortfall(application),
         default_due=assignments.default_due(), form=form or {}), status
 
 

@@ -9,9 +9,10 @@ from ..errors import SandboxError
 from ..extensions import db
 from ..labels import Role
 from ..models import Application, CommitteeMeeting, User, UserRole
+from ..rules import committee as committee_rules
 from ..services import committee
+from ..states import ApplicationState
 from ..viewhelpers import load_or_404, me, require
-from ..workflow.states import ApplicationState
 from .views import bp
 
 
@@ -47,7 +48,7 @@ def _ready_files():
     files = db.session.scalars(select(Application).where(
         Application.state.in_((ApplicationState.exemption_check, ApplicationState.committee)))
         .order_by(Application.submitted_at)).all()
-    return [a for a in files if committee.open_item(a) is None]
+    return [a for a in files if committee_rules.open_item(a) is None]
 
 
 @bp.route("/meetings/<int:meeting_id>", methods=["GET", "POST"])
@@ -69,6 +70,6 @@ def meeting(meeting_id):
         else:
             flash(_("“%(file)s” is on the agenda.", file=application.display_title), "success")
             return redirect(url_for(".meeting", meeting_id=meeting_id), code=303)
-    items = [{"item": i, "tally": committee.tally(i), "state": ApplicationState(i.application.state)}
+    items = [{"item": i, "tally": committee_rules.tally(i), "state": ApplicationState(i.application.state)}
              for i in meeting.items]
     return render_template("secretariat/meeting.html", meeting=meeting, items=items, ready=_ready_files()), status

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..labels import Instrument
 from ..models import Application, StageClock, Zone
-from ..workflow.states import ApplicationState
+from ..states import ApplicationState
 
 PAGE = 50
 # The cursor of a file with no running dated clock: such files come after every dated one.

@@ -15,14 +15,16 @@ from ..extensions import db
 from ..labels import options
 from ..models import Application, CorrectionOrder, Feedback
 from ..models.trials import EvaluationOutcome
+from ..rules import trial_reports as report_rules
+from ..rules import trials as trial_rules
 from ..services import evaluation as evaluation_service
 from ..services import feedback as feedback_service
 from ..services import incidents, trial_reports, trials
+from ..states import ApplicationState as S
 from ..viewhelpers import load_or_404, me, require
-from ..workflow.states import ApplicationState as S
 from .views import bp
 
-WATCHED = (S.approved, *trials.TRIAL_STAGES, S.result_reporting, S.evaluated)
+WATCHED = (S.approved, *trial_rules.TRIAL_STAGES, S.result_reporting, S.evaluated)
 
 
 class PlanForm(FlaskForm):
@@ -81,7 +83,7 @@ def _file(application_id):
 
 
 def _forms(application, **given):
-    trial = trials.trial_of(application)
+    trial = trial_rules.trial_of(application)
     forms = {name: given.get(name) or cls(prefix=name) for name, cls in FORMS.items()}
     forms["order"].report_id.choices = options(((r.id, f"{r.kind.label} {r.period_to}")
                                                 for r in (trial.reports if trial else [])), blank="—")
@@ -100,11 +102,11 @@ def _render(application, status=200, **given):
     return render_template(
         "secretariat/trial_detail.html", **trial_context(application), tf=_forms(application, **given),
         extend_form=OrderExtendForm, facts=evaluation_service.facts(application),
-        summary=feedback_service.summary_of(application), hearings=trials.hearings(application),
+        summary=feedback_service.summary_of(application), hearings=trial_rules.hearings(application),
         all_feedback=db.session.scalars(select(Feedback).where(Feedback.application_id == application.id)
                                         .order_by(Feedback.created_at.desc())).all(),
-        start_deadline_passed=trials.start_deadline_passed(application),
-        hearing_needed=trials.hearing_problems(application)), status
+        start_deadline_passed=trial_rules.start_deadline_passed(application),
+        hearing_needed=trial_rules.hearing_problems(application)), status
 
 
 def _done(application, message):
@@ -128,13 +130,13 @@ def trial_list():
                                .order_by(Application.state, Application.id)).all()
     rows = []
     for application in files:
-        trial = trials.trial_of(application)
-        rows.append({"app": application, "state": S(application.state), "ends_on": trials.effective_end(trial)
+        trial = trial_rules.trial_of(application)
+        rows.append({"app": application, "state": S(application.state), "ends_on": trial_rules.effective_end(trial)
                      if trial else application.period_end,
                      "breaches": sum(1 for r in (trial.reports if trial else []) if r.breach),
-                     "open_orders": len(trial_reports.open_orders(trial)),
+                     "open_orders": len(report_rules.open_orders(trial)),
                      "pending_claims": sum(1 for c in incidents.claims_of(trial) if c.outcome == "pending"),
-                     "start_overdue": trials.start_deadline_passed(application),
+                     "start_overdue": trial_rules.start_deadline_passed(application),
                      "published": feedback_service.is_published(application)})
     return render_template("secretariat/trials.html", rows=rows,
                            pending_feedback=len(feedback_service.moderation_queue()))
@@ -169,7 +171,7 @@ def trial_plan(application_id):
 @bp.route("/trials/<int:application_id>/orders", methods=["POST"])
 def trial_order(application_id):
     def issue(application, form):
-        trial = trials.trial_of(application)
+        trial = trial_rules.trial_of(application)
         report = next((r for r in trial.reports if r.id == form.report_id.data), None) if trial else None
         trial_reports.issue_correction_order(me(), application, form.breach.data, form.deadline.data, report)
     return _post(application_id, "order", issue, _("Correction order issued; the operator has been told."))

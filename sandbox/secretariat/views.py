@@ -5,9 +5,9 @@ from flask_login import login_required
 from ..bounds import db_int
 from ..labels import Instrument
 from ..services.disputes import open_dispute_count
+from ..states import ApplicationState
 from ..viewhelpers import require
 from ..workflow import clocks
-from ..workflow.states import ApplicationState
 from .queue import Cursor, queue_page, state_counts, zones
 
 bp = Blueprint("secretariat", __name__, url_prefix="/office")

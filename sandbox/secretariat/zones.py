@@ -11,10 +11,11 @@ from ..labels import options
 from ..models import ExemptionType, Zone
 from ..public.mapdata import public_trial_row
 from ..public.views import map_settings
-from ..services.feedback import zone_trial_counts
+from ..rules import zones as zone_rules
 from ..services import zones as zone_service
+from ..services.feedback import zone_trial_counts
+from ..states import ApplicationState
 from ..viewhelpers import me, require
-from ..workflow.states import ApplicationState
 from .forms import BoundaryForm, DesignationForm, ZoneForm
 from .views import bp
 
@@ -50,7 +51,7 @@ def _refused(form, exc):
 def zones():
     require("zone.manage")
     listed = db.session.scalars(select(Zone).order_by(Zone.code)).all()
-    capacities = zone_service.capacity_views(listed)
+    capacities = zone_rules.capacity_views(listed)
     rows = [{"zone": z, "capacity": capacities[z.id]} for z in listed]
     return render_template("secretariat/zone_list.html", rows=rows)
 
@@ -142,10 +143,10 @@ def state_chart(counts):
 @bp.route("/zones/<code>/dashboard")
 def zone_dashboard(code):
     zone = _zone(code)
-    counts = zone_service.applications_by_state(zone)
-    trials = zone_service.running_trials(zone)
+    counts = zone_rules.applications_by_state(zone)
+    trials = zone_rules.running_trials(zone)
     return render_template(
         "secretariat/zone_dashboard.html", zone=zone, chart=state_chart(counts),
-        total=sum(n for _s, n in counts), capacity=zone_service.capacity_view(zone),
+        total=sum(n for _s, n in counts), capacity=zone_rules.capacity_view(zone),
         trials=[{"app": a, "row": public_trial_row(a), "state": ApplicationState(a.state)} for a in trials],
         map=map_settings(), trial_counts=zone_trial_counts(zone))

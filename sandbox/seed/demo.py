@@ -5,11 +5,14 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from ..extensions import db
-from ..labels import Instrument, LegalGround, OrganisationKind, Role, TechCategory
-from ..models import ExemptionType, Organisation, User, Zone
+from ..labels import Instrument, OrganisationKind, Role, TechCategory
+from ..models import User, Zone
 from ..services import accounts, applications
-from ..services.catalogue import load_catalogue
-from ..workflow.service import fire
+from ..services.workflow import fire
+from .catalogue_loader import load_catalogue
+from .demo_files import complete_trial
+from .demo_review import load_review_stages
+from .demo_trials import load_trial_demo
 
 DEMO_PASSWORD = "demo-password-1"
 
@@ -33,9 +36,6 @@ DEMO_ORGS = [
     ("한빛모빌리티 (Hanbit Mobility)", "220-86-00002", OrganisationKind.company, "startup@demo.kr"),
 ]
 
-# A confidential string the public pages must never show (checked by tests).
-CONFIDENTIAL_MARK = "CONFIDENTIAL-DEMO-FINANCING"
-
 SANGAM_POINT = {"type": "Point", "coordinates": [126.8900, 37.5790]}
 MAGOK_AREA = {"type": "Polygon", "coordinates": [[[126.825, 37.560], [126.830, 37.560], [126.830, 37.564],
                                                   [126.825, 37.564], [126.825, 37.560]]]}
@@ -46,29 +46,6 @@ def _users():
     for email, name, roles in DEMO_USERS:
         users[email] = accounts.register_user(email, name, DEMO_PASSWORD, roles=[Role(r) for r in roles])
     return users
-
-
-def _complete_trial(user, org, zone, exemption_codes, title, category, site, start):
-    app = applications.create_application(user, org, Instrument.trial_exemption)
-    applications.save_draft(user, app, {
-        "zone_id": zone.id, "category": category, "title": title,
-        "summary": f"{title}: 구역 내 실증 / a pilot inside the zone.",
-        "innovation": "기존 법령이 예상하지 못한 서비스 / A service the law did not foresee.",
-        "public_benefit": "교통약자 이동 편의 / Mobility for people with reduced mobility.",
-        "regulations": "도로교통법 §49 등 / Road Traffic Act §49 and related.",
-        "safety_plan": "안전요원 동승, 원격 관제 / Safety driver on board and remote monitoring.",
-        "user_protection": "가명처리, 동의 절차 / Pseudonymisation and consent.",
-        "insurance_plan": "책임보험 가입 예정 / Liability insurance to be bought before start.",
-        "financing": f"시리즈 A 투자 유치 / Series A funded. {CONFIDENTIAL_MARK}",
-        "site_geojson": site, "period_start": start, "period_end": start + timedelta(days=730),
-        "units": 5, "users_planned": 500,
-    }, step="demo")
-    db.session.refresh(zone)
-    for code in exemption_codes:
-        exemption = db.session.scalar(select(ExemptionType).where(ExemptionType.code == code))
-        applications.add_exemption_request(user, app, exemption, LegalGround.no_standard,
-                                           "현행 법령상 근거 없음 / No standard exists in current law.")
-    return app
 
 
 def load_demo():
@@ -85,26 +62,26 @@ def load_demo():
     magok = db.session.scalar(select(Zone).where(Zone.code == "MAGOK-ENERGY"))
     start = date.today() + timedelta(days=60)
 
-    _complete_trial(applicant, orgs["applicant@demo.kr"], sangam, ["SC-AV-DRIVER"],
+    complete_trial(applicant, orgs["applicant@demo.kr"], sangam, ["SC-AV-DRIVER"],
                     "상암 자율주행 셔틀 (draft)", TechCategory.autonomous_driving, SANGAM_POINT, start)
 
-    submitted = _complete_trial(applicant, orgs["applicant@demo.kr"], sangam, ["SC-AV-DRIVER", "AV-PASSENGER"],
+    submitted = complete_trial(applicant, orgs["applicant@demo.kr"], sangam, ["SC-AV-DRIVER", "AV-PASSENGER"],
                                 "상암 DMC 자율주행 유상 셔틀", TechCategory.autonomous_driving, SANGAM_POINT, start)
     fire(submitted, "submit", applicant)
 
-    screening = _complete_trial(startup, orgs["startup@demo.kr"], magok, ["ENERGY-P2P"],
+    screening = complete_trial(startup, orgs["startup@demo.kr"], magok, ["ENERGY-P2P"],
                                 "마곡 이웃간 전력거래 리빙랩", TechCategory.energy, MAGOK_AREA, start)
     fire(screening, "submit", startup)
     fire(screening, "screen", office)
 
-    supplement = _complete_trial(startup, orgs["startup@demo.kr"], sangam, ["AV-FREIGHT"],
+    supplement = complete_trial(startup, orgs["startup@demo.kr"], sangam, ["AV-FREIGHT"],
                                  "상암 자율주행 화물 배송", TechCategory.autonomous_driving, SANGAM_POINT, start)
     fire(supplement, "submit", startup)
     fire(supplement, "screen", office)
     fire(supplement, "request_supplement", office, reason="보험 설계서와 안전요원 배치 계획을 보완해 주십시오. / "
          "Please add the insurance design and the safety-staff plan.", due=date.today() + timedelta(days=14))
 
-    review = _complete_trial(applicant, orgs["applicant@demo.kr"], sangam, ["SC-AV-DRIVER", "AV-SAFETY"],
+    review = complete_trial(applicant, orgs["applicant@demo.kr"], sangam, ["SC-AV-DRIVER", "AV-SAFETY"],
                              "상암 무인 주차 로봇", TechCategory.autonomous_driving, SANGAM_POINT, start)
     fire(review, "submit", applicant)
     fire(review, "screen", office)
@@ -118,14 +95,11 @@ def load_demo():
     }, step="demo")
     fire(quick, "submit", startup)
 
-    from .demo_review import load_review_stages
-
     def new_trial(title, codes):
-        application = _complete_trial(applicant, orgs["applicant@demo.kr"], sangam, codes, title,
+        application = complete_trial(applicant, orgs["applicant@demo.kr"], sangam, codes, title,
                                       TechCategory.autonomous_driving, SANGAM_POINT, start)
         return fire(application, "submit", applicant)
 
     load_review_stages(users, new_trial, review)
-    from .demo_trials import load_trial_demo
     load_trial_demo(users, orgs)
     return True

@@ -4,7 +4,7 @@ meeting with votes, a decision awaiting the applicant's acceptance of its condit
 from datetime import date, timedelta
 
 from ..services import assignments, committee, conflicts, reviews
-from ..workflow.service import fire
+from ..services.workflow import fire
 
 SCORES = {"innovativeness": 16, "public_benefit": 15, "safety_privacy": 21, "necessity_fit": 12,
           "operator_capability": 8, "zone_fit": 7}

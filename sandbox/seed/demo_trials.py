@@ -9,9 +9,11 @@ from sqlalchemy import select
 from ..extensions import db
 from ..labels import TechCategory
 from ..models import Application, CommitteeMeeting, Zone
+from ..rules.dates import add_months
+from ..rules import trials as trial_rules
 from ..services import applications, committee, evaluation, feedback, incidents, trial_reports, trials
-from ..workflow.service import fire
-from .demo import CONFIDENTIAL_MARK, _complete_trial
+from ..services.workflow import fire
+from .demo_files import CONFIDENTIAL_MARK, complete_trial
 from .demo_review import ROUTE_LIMIT, SAFETY_STAFF, _decide, _through_review
 
 # A contact a citizen left with feedback: never on a public page (checked by tests).
@@ -51,9 +53,9 @@ class Cast:
         """A file decided with conditions, accepted by the applicant; its period starts `started_days_ago`."""
         zone = zone or self.sangam
         start = date.today() - timedelta(days=started_days_ago)
-        application = _complete_trial(self.applicant, self.orgs["applicant@demo.kr"], zone, list(codes), title,
+        application = complete_trial(self.applicant, self.orgs["applicant@demo.kr"], zone, list(codes), title,
                                       category, site, start)
-        applications.save_draft(self.applicant, application, {"period_end": trials._add_months(start, months)},
+        applications.save_draft(self.applicant, application, {"period_end": add_months(start, months)},
                                 step="demo")
         fire(application, "submit", self.applicant)
         _through_review(self.office, self.users["authority@demo.kr"], self.reviewers, application)
@@ -71,7 +73,7 @@ class Cast:
         return application
 
     def report(self, application, kind, days_after_start, **changes):
-        trial = trials.trial_of(application)
+        trial = trial_rules.trial_of(application)
         period_from = trial.started_on
         period_to = period_from + timedelta(days=days_after_start)
         filed = datetime.combine(period_to + timedelta(days=2), time(10), tzinfo=timezone.utc)
@@ -147,7 +149,7 @@ def _result_reporting(cast):
     cast.report(application, "interim", 180)
     fire(application, "finish", cast.applicant, reason="실증 기간 종료 / The trial period ended.")
     trial_reports.file_result_report(cast.applicant, application, {
-        **GOOD_REPORT, "period_from": trials.trial_of(application).started_on, "period_to": date.today() - timedelta(days=5),
+        **GOOD_REPORT, "period_from": trial_rules.trial_of(application).started_on, "period_to": date.today() - timedelta(days=5),
         "narrative": "무사고 1년 운행, 주차장법 개정 필요 / A year without accidents; the Parking Act should change."})
     cast.publish(application, "상암 DMC 공영주차장의 자율주행 발레파킹 실증 (결과 보고 완료).",
                  "Autonomous valet parking in Sangam DMC public car parks (result reported).")
@@ -161,7 +163,7 @@ def _closed(cast):
     cast.report(application, "interim", 360)
     fire(application, "finish", cast.applicant, reason="실증 기간 종료 / The trial period ended.")
     trial_reports.file_result_report(cast.applicant, application, {
-        **GOOD_REPORT, "period_from": trials.trial_of(application).started_on, "period_to": date.today() - timedelta(days=20),
+        **GOOD_REPORT, "period_from": trial_rules.trial_of(application).started_on, "period_to": date.today() - timedelta(days=20),
         "narrative": "전력 사용량 18% 절감 / Energy use down 18%."})
     evaluation.record_evaluation(cast.office, application, {"safety": 95, "benefit": 85, "market": 80, "residents": 90},
                                  "scale_up", ["SANGAM-AV", "YANGJAE-AI"], "서울 전역 확산 권고 / Recommended city-wide.")

@@ -13,7 +13,6 @@ own is the marker that makes the command idempotent. Run it on a quiet database:
 allocated from the current maxima (sequences are moved past them after each batch)."""
 
 import hashlib
-import random
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -24,9 +23,9 @@ from werkzeug.security import generate_password_hash
 from ..audit.chain import GENESIS
 from ..audit.record import chained_row, event_row
 from ..extensions import db
-from ..services.transaction import atomic
 from ..labels import Role
 from ..models import Application, AuditEvent, Membership, Organisation, User, UserRole, Zone
+from ..transaction import atomic
 from .demo import DEMO_PASSWORD
 from .scale_io import write_copy, write_insert
 from .scale_rows import build_application
@@ -366,5 +365,3 @@ def refresh_statistics():
             connection.execute(text("ANALYZE"))
 
 
-def rng_for(seed, index):
-    return random.Random(seed * 1_000_003 + index)

@@ -1,10 +1,11 @@
 """What generated files go through: the mix of instruments and states, the paths of triggers
 that reach each state, how long each step takes, and the reasons given."""
 
+import random
 from datetime import timedelta
 
 from ..labels import Instrument
-from ..workflow.states import ApplicationState as S
+from ..states import ApplicationState as S
 
 R = ["submit", "screen", "accept", "close_review", "to_committee"]
 A = R + ["approve", "start_trial"]
@@ -130,3 +131,7 @@ CONDITIONS = [
         "text": "07:00–22:00 운행 / Operate between 07:00 and 22:00.",
     }
 ]
+
+
+def rng_for(seed, index):
+    return random.Random(seed * 1_000_003 + index)

@@ -7,16 +7,13 @@ from datetime import timedelta
 
 from ..labels import Instrument, Role
 from ..models.applications import geojson_bounds
+from ..states import TERMINAL
+from ..states import ApplicationState as S
 from ..workflow import clocks as clock_rules
 from ..workflow.machine import PAST_TENSE, SYSTEM, steps_for
-from ..workflow.states import TERMINAL
-from ..workflow.states import ApplicationState as S
-
-from .scale_plans import DAYS, PLANS, REASONS, transition_data
-
-PDF = b"%%PDF-1.4\n%%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%% sandbox generated %s %d\n%%%%EOF\n"
-DOC_VARIANTS = 50
-MEETING_SIZE = 25
+from . import scale_stages
+from .scale_documents import document_row
+from .scale_plans import DAYS, PLANS, REASONS, rng_for, transition_data
 
 
 class Life:
@@ -76,8 +73,6 @@ def _timeline(rng, target, triggers, now):
 
 
 def build_application(batch, index, org, context):
-    from .scale import rng_for
-
     rng = rng_for(context["seed"], index)
     instrument, target, triggers = choose_plan(rng, index)
     zone = rng.choice([z for z in context["zones"] if str(instrument) in z.instruments] or context["zones"])
@@ -200,37 +195,6 @@ def exemption_rows(life, zone, when):
         )
 
 
-def document_row(life, kind, when, actor):
-    sha256, size = life.batch.store_file(PDF % (kind.encode(), life.row["id"] % DOC_VARIANTS))
-    document_id = life.id("documents")
-    name = f"{kind}.pdf"
-    life.documents.append(
-        life.batch.add(
-            "documents",
-            {
-                "id": document_id,
-                "application_id": life.row["id"],
-                "kind": kind,
-                "original_name": name,
-                "sha256": sha256,
-                "size": size,
-                "media_type": "application/pdf",
-                "confidential": True,
-                "uploaded_by_id": actor[0],
-                "uploaded_at": when,
-            },
-        )
-    )
-    life.event(
-        when,
-        "document.uploaded",
-        actor,
-        ("document", document_id),
-        data={"name": name, "sha256": sha256, "size": size, "media_type": "application/pdf", "kind": kind},
-    )
-    return document_id
-
-
 def actor_for(life, step):
     if Role.applicant in step.who:
         return life.applicant
@@ -337,16 +301,12 @@ def _start_clock(life, stage, now, days):
 
 
 def before_step(life, trigger, when):
-    from . import scale_stages
-
     handler = scale_stages.BEFORE.get(trigger)
     if handler:
         handler(life, when)
 
 
 def after_step(life, trigger, when):
-    from . import scale_stages
-
     handler = scale_stages.AFTER.get(trigger)
     if handler:
         handler(life, when)

@@ -7,9 +7,11 @@ from datetime import timedelta
 
 from ..labels import Role
 from ..services.reviews import DEFAULT_RUBRIC
+from .scale_documents import document_row
 from .scale_plans import CONDITIONS
-from .scale_rows import MEETING_SIZE, document_row
 from .scale_trials import evaluation, reports_and_incidents, result_report, trial_start, trial_started
+
+MEETING_SIZE = 25
 
 RECOMMENDATIONS = ["approve", "approve_with_conditions", "approve_with_conditions", "reject"]
 

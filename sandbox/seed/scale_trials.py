@@ -4,7 +4,7 @@ incidents, the result report and the evaluation, as the trial services write the
 from datetime import datetime, time, timedelta, timezone
 
 from ..services.trials import DEFAULT_KPIS, DEFAULT_SAFETY_ITEMS
-from .scale_rows import document_row
+from .scale_documents import document_row
 
 
 def trial_start(life, when):

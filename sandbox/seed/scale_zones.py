@@ -1,6 +1,9 @@
 """What the generator needs of each zone: its catalogue, and sites spread over its area."""
 from dataclasses import dataclass
 
+from shapely import prepare
+from shapely.geometry import Point, shape
+
 
 @dataclass
 class GeneratedZone:
@@ -12,9 +15,6 @@ class GeneratedZone:
 
     @classmethod
     def of(cls, zone):
-        from shapely import prepare
-        from shapely.geometry import shape
-
         area = shape(zone.boundary_geojson) if zone.boundary_geojson else None
         if area is not None:
             prepare(area)
@@ -29,8 +29,6 @@ class GeneratedZone:
     def site(self, rng):
         """A point inside the zone, spread over it as real trial sites are (so clash checks see
         realistic neighbourhoods, not every file of a zone on one spot)."""
-        from shapely.geometry import Point
-
         if self.area is None:
             return None
         west, south, east, north = self.area.bounds

@@ -13,8 +13,8 @@ from ..errors import ValidationFailed
 from ..extensions import db
 from ..labels import Role
 from ..models import Membership, Organisation, User, UserRole
+from ..transaction import atomic
 from . import sessions
-from .transaction import atomic
 
 
 def find_user_by_email(email):

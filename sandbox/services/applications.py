@@ -1,5 +1,5 @@
 """Drafting an application: create, save a step, requested exemptions. State changes go through
-workflow.service.fire; this module only edits a draft's content."""
+services.workflow.fire; this module only edits a draft's content."""
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -9,8 +9,8 @@ from ..errors import StaleObject, ValidationFailed
 from ..extensions import db
 from ..labels import Instrument
 from ..models import Application, ExemptionRequest
-from ..workflow.states import ApplicationState
-from .transaction import atomic, is_write_conflict
+from ..states import ApplicationState
+from ..transaction import atomic, is_write_conflict
 
 # The fields each step of the form may change (the view's form decides which are shown).
 EDITABLE_FIELDS = frozenset({

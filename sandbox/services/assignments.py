@@ -16,10 +16,10 @@ from ..extensions import db
 from ..labels import Role
 from ..models import Application, Assignment, ExemptionRequest, ExemptionType, User, UserRole
 from ..models.reviews import AssignmentRole, AssignmentStatus
-from ..workflow.states import ApplicationState as S
-from .conflicts import conflict_problems
-from .duties import screeners
-from .transaction import atomic
+from ..rules.conflicts import conflict_problems
+from ..rules.duties import screeners
+from ..states import ApplicationState as S
+from ..transaction import atomic
 
 ASSIGNABLE_STATES = frozenset({S.submitted, S.screening, S.supplement_requested, S.expert_review,
                                S.exemption_check})

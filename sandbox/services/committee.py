@@ -1,8 +1,7 @@
 """Committee meetings, agendas, votes and the decision record. The chair's decision moves the file
-through workflow.service.fire and writes the Decision row in the same transaction."""
+through services.workflow.fire and writes the Decision row in the same transaction."""
 from datetime import datetime, timezone
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -13,29 +12,12 @@ from ..extensions import db
 from ..labels import Role
 from ..models import AgendaItem, AuditEvent, CommitteeMeeting, Condition, Decision, Opinion, Review, Vote
 from ..models.committee import DecisionOutcome, VoteChoice
+from ..rules.committee import latest_decision, open_item
+from ..rules.conditions import clean_conditions
+from ..states import ApplicationState as S
+from ..transaction import atomic
 from ..workflow.machine import PAST_TENSE
-from ..workflow.service import fire
-from ..workflow.states import ApplicationState as S
-from .conditions import clean_conditions
-from .conflicts import conflict_problems
-from .duties import barred_from_voting
-from .transaction import atomic
-
-
-def current_item(application):
-    """The agenda item still waiting for a decision, if the file is on a meeting's agenda."""
-    return db.session.scalars(select(AgendaItem).where(AgendaItem.application_id == application.id)
-                              .order_by(AgendaItem.id.desc())).first() if application.id else None
-
-
-def open_item(application):
-    item = current_item(application)
-    return item if item is not None and item.decision is None else None
-
-
-def latest_decision(application):
-    return db.session.scalars(select(Decision).where(Decision.application_id == application.id)
-                              .order_by(Decision.id.desc())).first()
+from .workflow import fire
 
 
 def create_meeting(office, title, meets_on, members):
@@ -111,54 +93,6 @@ def cast_vote(member, item, choice, reason=""):
         record("vote.changed" if changed else "vote.cast", vote, application=item.application, actor=member,
                data={"meeting_id": item.meeting_id, "choice": choice, "reason": reason})
     return vote
-
-
-def tally(item):
-    """Who counts for quorum: members minus recusals, declared or recorded conflicts, and those whose acts
-    on the file bar them from voting on it (separation of duties; a vote of theirs never counts)."""
-    application = item.application
-    conflicted = {m.id for m in item.meeting.members if conflict_problems(m, application)}
-    barred = barred_from_voting(item.meeting.members, application)
-    recused = {v.member_id for v in item.votes if v.choice == VoteChoice.recuse} | conflicted | barred
-    eligible = [m for m in item.meeting.members if m.id not in recused]
-    cast = [v for v in item.votes if v.member_id not in recused]
-    minimum = int(current_app.config.get("COMMITTEE_QUORUM_MIN", 3))
-    needed = max(minimum, len(eligible) // 2 + 1)
-    return {"eligible": eligible, "cast": cast, "recused": recused, "conflicted": conflicted, "barred": barred,
-            "needed": needed}
-
-
-def quorum_problems(application):
-    item = open_item(application)
-    if item is None:
-        return [_("The file is not on the agenda of a committee meeting.")]
-    t = tally(item)
-    if len(t["eligible"]) < t["needed"]:
-        return [_("Only %(n)d members without a conflict or recusal remain; quorum needs %(needed)d.",
-                  n=len(t["eligible"]), needed=t["needed"])]
-    if len(t["cast"]) < t["needed"]:
-        return [_("%(cast)d of the %(needed)d votes needed for quorum are in.", cast=len(t["cast"]),
-                  needed=t["needed"])]
-    return []
-
-
-def conditions_problems(application, conditions=None):
-    cleaned, problems = clean_conditions(conditions or [])
-    if problems:
-        return problems
-    if not cleaned:
-        return [_("State the conditions of the approval.")]
-    return []
-
-
-def conditions_acceptance_problems(application):
-    """For the trial start gate: an approval's conditions must be accepted by the applicant."""
-    decision = latest_decision(application)
-    if decision is None or decision.outcome not in (DecisionOutcome.approve, DecisionOutcome.approve_with_conditions):
-        return [_("There is no approval on record.")]
-    if decision.needs_acceptance:
-        return [_("The approval's conditions have not been accepted yet.")]
-    return []
 
 
 def _cited(application, review_ids, opinion_ids):

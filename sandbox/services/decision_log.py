@@ -14,7 +14,7 @@ from ..labels import Instrument
 from ..models import AgendaItem, Application, Decision, Opinion, Review
 from ..models.committee import DecisionOutcome, VoteChoice
 from ..spreadsheet import InertWriter
-from .transaction import atomic
+from ..transaction import atomic
 
 COLUMNS = ("decision_id", "reference", "title", "organisation", "zone", "instrument", "outcome", "conditions",
            "votes", "reasons", "cited_reviews", "cited_opinions", "meeting", "decided_by", "decided_at",

@@ -13,8 +13,8 @@ from .. import policy
 from ..audit.record import record
 from ..extensions import db
 from ..models import EmailStatus, Notification
+from ..transaction import atomic
 from .notifications import _utcnow, absolute_url
-from .transaction import atomic
 
 # A claimed row is not picked up again for this long, so a crashed sender retries it later.
 CLAIM_LEASE = timedelta(minutes=10)

@@ -22,9 +22,9 @@ from ..extensions import db
 from ..labels import OrganisationKind, Role
 from ..models import DisputeState, Membership, Organisation, OrganisationDispute, User
 from ..models.organisations import new_invite_code
+from ..transaction import atomic, lock_for_write
 from .documents import ALLOWED_TYPES, path_for, store_upload
 from .notifications import notify, site_path, users_with_role
-from .transaction import atomic, lock_for_write
 
 RESOLUTIONS = (DisputeState.holder_confirmed, DisputeState.transferred)
 

@@ -18,7 +18,7 @@ from ..audit.record import record
 from ..errors import StaleObject, ValidationFailed
 from ..extensions import db
 from ..models import Document
-from .transaction import atomic, lock_for_write
+from ..transaction import atomic, lock_for_write
 
 ALLOWED_TYPES = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp"}
 # The extensions a name may keep for each type; the first is the one given when the name has another.

@@ -9,10 +9,11 @@ from ..errors import ValidationFailed
 from ..extensions import db
 from ..models import Evaluation, Zone
 from ..models.trials import EvaluationOutcome, Severity
-from ..workflow.states import ApplicationState as S
+from ..rules.trials import trial_of
+from ..states import ApplicationState as S
+from ..transaction import atomic
 from .feedback import feedback_count
-from .transaction import atomic
-from .trials import trial_of
+from .workflow import fire
 
 # Points out of 100 per criterion; citizen feedback enters through the residents criterion and is shown
 # beside it as a count, because more feedback is neither better nor worse by itself.
@@ -62,7 +63,6 @@ def _zones(codes, application, problems):
 
 def record_evaluation(office, application, scores, outcome, zone_codes=(), notes=""):
     """Write the evaluation and fire 'evaluate' in one transaction."""
-    from ..workflow.service import fire
     policy.ensure(office, "trial.supervise", application)
     scores, problems = _scores(scores or {})
     if outcome not in EvaluationOutcome.__members__:

@@ -12,8 +12,8 @@ from ..extensions import db
 from ..models import Application, Feedback, Incident, PublicSummary, Trial
 from ..models.feedback import Moderation
 from ..models.trials import Severity
-from ..workflow.states import ApplicationState as S
-from .transaction import atomic
+from ..states import ApplicationState as S
+from ..transaction import atomic
 
 FEEDBACK_STATES = (S.trial_active, S.suspended, S.extension_review, S.amendment_pending)
 MAX_TEXT = 2000

@@ -13,11 +13,14 @@ from ..extensions import db
 from ..labels import Role
 from ..models import Claim, Incident
 from ..models.trials import ClaimOutcome, Severity
+from ..rules.dates import as_date
+from ..rules.trials import TRIAL_STAGES
+from ..states import ApplicationState as S
+from ..transaction import atomic
 from ..workflow.machine import SYSTEM
-from ..workflow.states import ApplicationState as S
 from .notifications import notify, site_path, users_with_role
-from .transaction import atomic
-from .trials import TRIAL_STAGES, _ensure_trial, _today
+from .trials import _ensure_trial
+from .workflow import fire
 
 CLAIM_DAYS = 30
 CLAIM_REPORT_DAYS = 15
@@ -81,7 +84,6 @@ def _tell_office(application, incident):
 
 
 def report_incident(operator, application, data):
-    from ..workflow.service import fire
     policy.ensure(operator, "trial.operate", application)
     if S(application.state) not in TRIAL_STAGES:
         raise ValidationFailed(_("Incidents are reported while the trial runs."))
@@ -128,7 +130,7 @@ def answer_claim(operator, claim, outcome, reason="", paid_krw=None, decided_on=
     """Pay or refuse in writing; answering here is also the report of the outcome to the office."""
     application = claim.incident.trial.application
     policy.ensure(operator, "trial.operate", application)
-    today = _today(now)
+    today = as_date(now)
     decided_on = decided_on or today
     reason = (reason or "").strip()
     problems = []

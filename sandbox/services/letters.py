@@ -13,7 +13,7 @@ from ..audit.record import record
 from ..extensions import db
 from ..models import AuditEvent
 from ..policy.disclosure import APPLICANT_ADDRESSEE, disclose_event
-from .transaction import atomic
+from ..transaction import atomic
 
 LANGUAGES = ("ko", "en")
 # The audit action that a letter answers, and the template that words it.
@@ -109,6 +109,7 @@ def _register_fonts():
     global _fonts_ready
     if _fonts_ready:
         return
+    # reportlab takes ~0.15 s to import and only a PDF download needs it: loaded then, not at start-up.
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
     pdfmetrics.registerFont(TTFont("NanumGothic", current_app.config.get("LETTER_FONT", FONT)))
@@ -117,6 +118,7 @@ def _register_fonts():
 
 
 def _paragraphs(text, style):
+    # reportlab takes ~0.15 s to import and only a PDF download needs it: loaded then, not at start-up.
     from reportlab.platypus import Paragraph, Spacer
     flow = []
     for block in text.split("\n\n"):
@@ -127,6 +129,7 @@ def _paragraphs(text, style):
 
 def letter_pdf(application, event, letter):
     """The letter as PDF bytes; Korean wraps at spaces (Paragraph's default), not mid-word."""
+    # reportlab takes ~0.15 s to import and only a PDF download needs it: loaded then, not at start-up.
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm

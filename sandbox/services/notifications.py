@@ -15,8 +15,9 @@ from ..labels import Role
 from ..models import AuditEvent, EmailStatus, Membership, Notification, User, UserRole
 from ..models.base import conflict_insert
 from ..policy.disclosure import Audience, Viewer, disclose_event, pending_event
-from ..workflow.states import ApplicationState as S
-from .transaction import atomic
+from ..states import ApplicationState as S
+from ..transaction import atomic
+from .letters import LETTER_KINDS, bilingual_letter
 
 # Triggers the office hears about (applicants hear about every change of their own files).
 OFFICE_TRIGGERS = frozenset({"submit", "answer_supplement"})
@@ -150,7 +151,6 @@ def prepare_transition_notices(application, trigger, source, dest, actor, reason
     the audit-head lock). `action`: the audit action about to be recorded; a lettered one has its
     file's zone and organisation loaded now, so rendering the letter later needs no query.
     `recipients`: transition_recipients(), when the caller has read them already."""
-    from .letters import LETTER_KINDS
     if action in LETTER_KINDS:
         application.zone, application.organisation  # noqa: B018 - loaded here, outside the lock
     members, office = recipients if recipients is not None else transition_recipients(application, trigger)
@@ -170,7 +170,6 @@ def transition_notice_rows(notices, application, event):
     """The rows of the prepared notices under `event` (just recorded, same transaction): the seq is
     their dedupe key, and a lettered event's letter (which quotes the seq) is the applicant's notice.
     For audit.record(rows_after=...), which writes them together with the event."""
-    from .letters import bilingual_letter
     seq = event.seq if event is not None else None
     with force_locale(_default_locale()):
         letter = bilingual_letter(application, event) if event is not None else None
@@ -199,7 +198,7 @@ def send_transition_notices(notices, application, event):
 def notify_transition(application, trigger, source, dest, actor, reason, event=None):
     """Tell the applicant's organisation of every change of its file (with the decision letter when
     there is one) and the office of new work, in the caller's transaction, after the event is recorded.
-    workflow.service.fire calls the two halves itself, so its queries run before the audit-head lock."""
+    services.workflow.fire calls the two halves itself, so its queries run before the audit-head lock."""
     event = event if event is not None else _event_just_recorded(application)
     notices = prepare_transition_notices(application, trigger, source, dest, actor, reason,
                                          action=event.action if event is not None else None)

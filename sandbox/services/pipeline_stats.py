@@ -5,9 +5,10 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Application, AuditEvent, StageClock
-from ..workflow.states import TERMINAL
-from ..workflow.states import ApplicationState as S
+from ..models import Application, Assignment, AuditEvent, StageClock
+from ..models.reviews import AssignmentStatus
+from ..states import TERMINAL
+from ..states import ApplicationState as S
 
 APPROVAL_ACTIONS = ("application.approved", "application.approved_with_conditions")
 TRIAL_START_ACTION = "application.trial_started"
@@ -62,8 +63,6 @@ def overdue_clocks(now=None, limit=50):
 
 
 def overdue_assignments(now=None):
-    from ..models import Assignment
-    from ..models.reviews import AssignmentStatus
     today = (now or datetime.now(timezone.utc)).date()
     open_statuses = [AssignmentStatus.proposed, AssignmentStatus.accepted]
     return db.session.scalar(

@@ -17,10 +17,10 @@ from ..errors import ValidationFailed
 from ..extensions import db
 from ..labels import Role
 from ..models import Notification, User, UserRole
+from ..transaction import atomic
 from . import sessions
 from .accounts import find_user_by_email
 from .notifications import notify, site_path
-from .transaction import atomic
 
 CONFIRM_KIND = "account.confirm"
 ATTEMPT_KIND = "account.registration_attempt"

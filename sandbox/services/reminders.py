@@ -16,9 +16,13 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..labels import Role
-from ..models import Application, StageClock
-from ..workflow.states import TERMINAL
-from ..workflow.states import ApplicationState as S
+from ..models import Application, Assignment, Claim, CorrectionOrder, Incident, StageClock, Trial
+from ..models.reviews import AssignmentRole, AssignmentStatus
+from ..models.trials import ClaimOutcome, OrderStatus
+from ..rules.trial_reports import schedule
+from ..rules.trials import extension_outcome, request_deadline
+from ..states import TERMINAL
+from ..states import ApplicationState as S
 from .notifications import notify, organisation_members, site_path, users_with_role
 
 # Stages whose clock the applicant must beat; the office owns every other stage clock.
@@ -146,8 +150,6 @@ def result_reports(now):
 
 @rule("assignment")
 def assignments(now):
-    from ..models import Assignment
-    from ..models.reviews import AssignmentRole, AssignmentStatus
     rows = db.session.scalars(
         select(Assignment).join(Application, Assignment.application_id == Application.id)
         .where(Assignment.status.in_([AssignmentStatus.proposed, AssignmentStatus.accepted]),
@@ -168,7 +170,6 @@ def assignments(now):
 # ---- trial rules (reports, claims, extension and amendment window, correction orders) -------------
 
 def _running_trials(states):
-    from ..models import Trial
     return db.session.scalars(select(Trial).join(Application, Trial.application_id == Application.id)
                               .where(Application.state.in_(list(states)))
                               .options(selectinload(Trial.application)).order_by(Trial.id)).all()
@@ -180,7 +181,6 @@ def _trial_link(application):
 
 @rule("trial_report")
 def trial_reports(now):
-    from .trial_reports import schedule
     for trial in _running_trials((S.trial_active, S.suspended, S.extension_review, S.amendment_pending)):
         application = trial.application
         for kind, due, report in schedule(trial):
@@ -192,8 +192,6 @@ def trial_reports(now):
 
 @rule("claim")
 def claims(now):
-    from ..models import Claim, Incident, Trial
-    from ..models.trials import ClaimOutcome
     rows = db.session.scalars(select(Claim).join(Incident).join(Trial)
                               .where(Claim.outcome == ClaimOutcome.pending).order_by(Claim.id)).all()
     for claim in rows:
@@ -205,7 +203,6 @@ def claims(now):
 
 @rule("extension_window")
 def extension_windows(now):
-    from .trials import extension_outcome, request_deadline
     for trial in _running_trials((S.trial_active,)):
         deadline = request_deadline(trial)
         if deadline is None or any(extension_outcome(r) for r in trial.extension_requests):
@@ -219,8 +216,6 @@ def extension_windows(now):
 
 @rule("correction_order")
 def correction_orders(now):
-    from ..models import CorrectionOrder
-    from ..models.trials import OrderStatus
     for order in db.session.scalars(select(CorrectionOrder).where(CorrectionOrder.status == OrderStatus.open)
                                     .order_by(CorrectionOrder.id)).all():
         application = order.trial.application

@@ -13,7 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..audit.record import record
 from ..extensions import db
 from ..models import UserSession
-from .transaction import atomic
+from ..transaction import atomic
 
 # Why a session ended; the account page and the audit log show these.
 LOGOUT, ENDED, PASSWORD_CHANGED, ROLE_REVOKED, DEACTIVATED, IDLE, LIFETIME = (

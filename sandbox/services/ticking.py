@@ -16,12 +16,13 @@ from ..errors import SandboxError
 from ..extensions import db
 from ..labels import Instrument, Role
 from ..models import Application
+from ..states import ApplicationState as S
+from ..transaction import atomic
 from ..workflow.machine import SYSTEM
-from ..workflow.states import ApplicationState as S
 from . import reminders
 from .delivery import deliver_pending
 from .notifications import notify, users_with_role
-from .transaction import atomic
+from .workflow import fire
 
 TICK_LOCK_KEY = 0x5B_71C4  # any constant shared by every tick process
 
@@ -67,7 +68,6 @@ def tick_lock():
 
 def apply_deemed_outcomes(now, report):
     """Quick confirmations unanswered for the full answer period become 'no regulation applies'."""
-    from ..workflow.service import fire
     days = current_app.config.get("QUICK_CONFIRMATION_DAYS", 30)
     ids = db.session.scalars(select(Application.id).where(
         Application.instrument == Instrument.quick_confirmation, Application.state == S.submitted,

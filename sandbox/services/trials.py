@@ -3,37 +3,22 @@ extension and law-amendment requests, hearings and the start deadline (DESIGN §
 from datetime import date, datetime, timezone
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from .. import policy
 from ..audit.record import record
 from ..errors import ValidationFailed
 from ..extensions import db
-from ..models import AuditEvent, Hearing, InsuranceCertificate, Trial
-from ..models.trials import ExtensionRequest, AmendmentRequest
-from ..workflow.guards import _add_months
-from ..workflow.states import ApplicationState as S
-from .transaction import atomic
+from ..models import Hearing, InsuranceCertificate, Trial
+from ..models.trials import AmendmentRequest, ExtensionRequest
+from ..rules.dates import add_months, as_date
+from ..rules.trials import (MINIMUM_COVER, TRIAL_STAGES, certificate_problems, effective_end, planned_end,
+                           trial_of)
+from ..states import ApplicationState as S
+from ..transaction import atomic
+from .workflow import fire
 
-# Smart City Act minimum liability cover, in KRW per accident.
-MINIMUM_COVER = {"death": 150_000_000, "injury": 30_000_000, "disability": 150_000_000, "property": 1_000_000_000}
-EXTENSION_LIMIT_MONTHS = 24      # one extension of up to 2 years (ICT and smart city alike)
-REQUEST_LEAD_MONTHS = 2          # extension and amendment requests: at least 2 months before expiry
-TRIAL_STAGES = (S.trial_active, S.suspended, S.extension_review, S.amendment_pending)
 DEFAULT_KPIS = ["units operated", "km or flights", "users served", "operating hours", "incidents"]
 DEFAULT_SAFETY_ITEMS = ["incidents and near misses", "remote-monitoring interventions", "safety-staff logs"]
-
-
-def _today(now=None):
-    if now is None:
-        return datetime.now(timezone.utc).date()
-    return now.date() if isinstance(now, datetime) else now
-
-
-def trial_of(application):
-    if application is None or application.id is None:
-        return None
-    return db.session.scalar(select(Trial).where(Trial.application_id == application.id))
 
 
 def _ensure_trial(application, actor):
@@ -72,52 +57,6 @@ def fix_plan(office, application, kpis, safety_items):
 
 
 # ---- start gate ---------------------------------------------------------------------------------
-
-def conditions_acceptance_problems(application):
-    from .committee import conditions_acceptance_problems as decision_problems
-    return decision_problems(application)
-
-
-def planned_end(application):
-    trial = trial_of(application)
-    return (trial.ends_on if trial and trial.ends_on else None) or application.period_end
-
-
-def certificate_problems(certificate, end, today):
-    labels = {"death": _("per death"), "injury": _("per injury"), "disability": _("per disability"),
-              "property": _("per property accident")}
-    reasons = [_("Cover %(what)s is KRW %(cover)s; the minimum is KRW %(minimum)s.", what=labels[kind],
-                 cover=f"{getattr(certificate, 'cover_' + kind):,}", minimum=f"{minimum:,}")
-               for kind, minimum in MINIMUM_COVER.items() if getattr(certificate, "cover_" + kind) < minimum]
-    if certificate.valid_from > today:
-        reasons.append(_("The insurance starts only on %(day)s.", day=certificate.valid_from.isoformat()))
-    if end is not None and certificate.valid_until < end:
-        reasons.append(_("The insurance ends on %(until)s, before the trial's planned end on %(end)s.",
-                         until=certificate.valid_until.isoformat(), end=end.isoformat()))
-    return reasons
-
-
-def insurance_problems(application, now=None):
-    trial = trial_of(application)
-    if trial is None or not trial.certificates:
-        return [_("No liability insurance certificate has been recorded yet.")]
-    certificate = trial.certificates[-1]
-    return certificate_problems(certificate, planned_end(application), _today(now))
-
-
-def capacity_problems(application):
-    """A zone holds at most `capacity` concurrent trials; a new start waits for a free place."""
-    from .zones import capacity_view
-    zone = application.zone
-    if zone is None:
-        return []
-    view = capacity_view(zone)
-    if view["full"]:
-        return [_("The zone %(zone)s is at capacity: %(used)d of %(capacity)d concurrent trials are running. "
-                  "The trial can start when a place frees up or the office raises the zone's capacity.",
-                  zone=zone.name, used=view["used"], capacity=view["capacity"])]
-    return []
-
 
 def _money(data, key, problems, label):
     try:
@@ -164,18 +103,11 @@ def record_insurance(applicant, application, data, document=None):
         db.session.flush()
         record("trial.insurance_recorded", certificate, application=application, actor=applicant,
                data={**fields, "problems": certificate_problems(certificate, planned_end(application),
-                                                                _today())})
+                                                                as_date())})
     return certificate
 
 
-def start_problems(application, now=None):
-    """Every reason the start gate is closed, for the trial page (the workflow checks the same)."""
-    return conditions_acceptance_problems(application) + insurance_problems(application, now) + \
-        capacity_problems(application)
-
-
 def start_trial(applicant, application, now=None):
-    from ..workflow.service import fire
     now = now or datetime.now(timezone.utc)
     with atomic():
         trial = _ensure_trial(application, applicant)
@@ -186,87 +118,7 @@ def start_trial(applicant, application, now=None):
     return trial
 
 
-def started_on(trial):
-    """The start date; a start fired from the file page is dated by its audit event."""
-    if trial is None:
-        return None
-    if trial.started_on is not None:
-        return trial.started_on
-    event = db.session.scalar(select(AuditEvent).where(
-        AuditEvent.application_id == trial.application_id, AuditEvent.action == "application.trial_started")
-        .order_by(AuditEvent.seq.desc()).limit(1))
-    return event.occurred_at.date() if event else None
-
-
-def start_deadline(application):
-    """The approved stage's clock is the start deadline; past it the approval may be cancelled."""
-    clocks = [c for c in application.clocks if c.stage == S.approved and c.due_at is not None]
-    return clocks[-1].due_at.date() if clocks else None
-
-
-def start_deadline_passed(application, now=None):
-    due = start_deadline(application)
-    return S(application.state) == S.approved and due is not None and _today(now) > due
-
-
 # ---- extension and law amendment ---------------------------------------------------------------
-
-def extension_outcome(request):
-    """True (granted), False (refused) or None (pending); a decision fired from the file page counts too."""
-    if request.granted is not None:
-        return request.granted
-    event = db.session.scalar(select(AuditEvent).where(
-        AuditEvent.application_id == request.trial.application_id,
-        AuditEvent.action.in_(["application.extension_granted", "application.extension_refused"]),
-        AuditEvent.occurred_at >= request.filed_at).order_by(AuditEvent.seq).limit(1))
-    return None if event is None else event.action.endswith("granted")
-
-
-def effective_end(trial):
-    end = trial.ends_on or trial.application.period_end
-    if end is None:
-        return None
-    months = sum(r.months for r in trial.extension_requests if extension_outcome(r))
-    return _add_months(end, months) if months else end
-
-
-def request_deadline(trial):
-    end = effective_end(trial)
-    return _add_months(end, -REQUEST_LEAD_MONTHS) if end else None
-
-
-def extension_problems(application, months=None, now=None, need_months=True):
-    trial = trial_of(application)
-    if trial is None:
-        return [_("The trial has no record yet.")]
-    reasons = []
-    if any(extension_outcome(r) for r in trial.extension_requests):
-        reasons.append(_("The trial has already been extended once; only one extension is allowed."))
-    deadline = request_deadline(trial)
-    if deadline is not None and _today(now) > deadline:
-        reasons.append(_("Extension requests must be filed at least 2 months before the trial ends "
-                         "(by %(day)s).", day=deadline.isoformat()))
-    if need_months:
-        if months is None:
-            reasons.append(_("Say how many months you need, on the extension form of the trial page."))
-        elif not 1 <= int(months) <= EXTENSION_LIMIT_MONTHS:
-            reasons.append(_("An extension may be 1 to %(n)d months.", n=EXTENSION_LIMIT_MONTHS))
-    return reasons
-
-
-def amendment_problems(application, law=None, now=None, need_law=True):
-    trial = trial_of(application)
-    if trial is None:
-        return [_("The trial has no record yet.")]
-    reasons = []
-    deadline = request_deadline(trial)
-    if deadline is not None and _today(now) > deadline:
-        reasons.append(_("A law-amendment request must be filed at least 2 months before the trial ends "
-                         "(by %(day)s).", day=deadline.isoformat()))
-    if need_law and not (law or "").strip():
-        reasons.append(_("Name the law or article to amend, on the amendment form of the trial page."))
-    return reasons
-
 
 def _months(value):
     try:
@@ -276,7 +128,6 @@ def _months(value):
 
 
 def request_extension(applicant, application, months, reason, now=None):
-    from ..workflow.service import fire
     months, reason = _months(months), (reason or "").strip()
     with atomic():
         trial = _ensure_trial(application, applicant)
@@ -285,12 +136,11 @@ def request_extension(applicant, application, months, reason, now=None):
         fire(application, "request_extension", applicant, reason=reason, months=months, now=now)
         db.session.flush()
         record("trial.extension_request_filed", request, application=application, actor=applicant,
-               data={"months": months, "new_end": _add_months(effective_end(trial), months)})
+               data={"months": months, "new_end": add_months(effective_end(trial), months)})
     return request
 
 
 def decide_extension(office, application, grant, reason=""):
-    from ..workflow.service import fire
     trial = trial_of(application)
     pending = [r for r in (trial.extension_requests if trial else []) if r.granted is None]
     if not pending:
@@ -306,7 +156,6 @@ def decide_extension(office, application, grant, reason=""):
 
 
 def request_law_amendment(applicant, application, law, reason, now=None):
-    from ..workflow.service import fire
     law, reason = (law or "").strip(), (reason or "").strip()
     with atomic():
         trial = _ensure_trial(application, applicant)
@@ -319,29 +168,7 @@ def request_law_amendment(applicant, application, law, reason, now=None):
     return request
 
 
-def deemed_valid(application, now=None):
-    """A pending law-amendment request keeps the exemption in force past its end ("deemed extended")."""
-    trial = trial_of(application)
-    if trial is None:
-        return False
-    end = effective_end(trial)
-    return S(application.state) == S.amendment_pending or (
-        S(application.state) in TRIAL_STAGES and end is not None and _today(now) <= end)
-
-
 # ---- hearings and cancellation ------------------------------------------------------------------
-
-def hearings(application):
-    return db.session.scalars(select(Hearing).where(Hearing.application_id == application.id)
-                              .order_by(Hearing.id)).all()
-
-
-def hearing_problems(application, now=None):
-    needs = S(application.state) in TRIAL_STAGES or start_deadline_passed(application, now)
-    if needs and not hearings(application):
-        return [_("Record the hearing before cancelling: the operator must be heard first.")]
-    return []
-
 
 def record_hearing(office, application, held_on, attendees, summary):
     policy.ensure(office, "trial.supervise", application)
@@ -365,12 +192,3 @@ def record_hearing(office, application, held_on, attendees, summary):
     return hearing
 
 
-def result_report_problems(application):
-    from .trial_reports import result_report
-    reasons = []
-    if result_report(trial_of(application)) is None:
-        reasons.append(_("No result report has been filed yet."))
-    trial = trial_of(application)
-    if trial is None or trial.evaluation is None:
-        reasons.append(_("Fill in the evaluation form on the trial page; it records the evaluation."))
-    return reasons

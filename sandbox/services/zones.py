@@ -6,27 +6,22 @@ dashboards share."""
 import re
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from .. import policy, sites
 from ..audit.record import record
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..labels import Instrument, TechCategory
-from ..models import Application, ExemptionType, Zone
-from ..workflow.states import ApplicationState
-from .transaction import atomic
+from ..models import ExemptionType, Zone
+from ..rules.zones import running_trials
+from ..transaction import atomic
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,39}$")
 REQUIRED_TEXT = ("name_ko", "name_en", "district_ko", "district_en", "designation_ko", "designation_en")
 ZONE_FIELDS = (*REQUIRED_TEXT, "code", "description_ko", "description_en", "instruments", "categories",
                "capacity", "active_from", "active_until")
 MAX_CAPACITY = 1000
-
-# Trials that take one of the zone's concurrent-trial places.
-OCCUPYING_STATES = (ApplicationState.trial_active, ApplicationState.suspended,
-                    ApplicationState.extension_review, ApplicationState.amendment_pending)
-
 
 class ZoneInvalid(ValidationFailed):
     """Refused input, with the reasons per form field (`None`: not tied to one field)."""
@@ -177,36 +172,3 @@ def add_designation(actor, zone, day, event_ko, event_en):
     return entry
 
 
-def occupied_count(zone):
-    return db.session.scalar(select(func.count(Application.id)).where(
-        Application.zone_id == zone.id, Application.state.in_(OCCUPYING_STATES))) or 0
-
-
-def capacity_view(zone, used=None):
-    used = occupied_count(zone) if used is None else used
-    return {"capacity": zone.capacity, "used": used, "free": max(zone.capacity - used, 0),
-            "full": used >= zone.capacity}
-
-
-def capacity_views(zones):
-    """{zone id: capacity_view} for many zones in one query (the zone list and the map show them all)."""
-    used = dict(db.session.execute(
-        select(Application.zone_id, func.count(Application.id))
-        .where(Application.zone_id.in_([z.id for z in zones]), Application.state.in_(OCCUPYING_STATES))
-        .group_by(Application.zone_id)).all()) if zones else {}
-    return {z.id: capacity_view(z, used.get(z.id, 0)) for z in zones}
-
-
-def running_trials(zone):
-    return db.session.scalars(select(Application).where(
-        Application.zone_id == zone.id, Application.state.in_(OCCUPYING_STATES)).order_by(Application.id)).all()
-
-
-def applications_by_state(zone, states=None):
-    """[(ApplicationState, count)] in workflow order; drafts are the applicants' own and not counted."""
-    counts = dict(db.session.execute(
-        select(Application.state, func.count(Application.id))
-        .where(Application.zone_id == zone.id, Application.state != ApplicationState.draft)
-        .group_by(Application.state)).all())
-    wanted = states or [s for s in ApplicationState if s != ApplicationState.draft]
-    return [(state, counts.get(state, 0)) for state in wanted]

@@ -1,1 +1,3 @@
-"""The workflow: states, the one machine declaration, guards, clocks and the one door (service.fire)."""
+"""The workflow, declared: the machine (steps, who may fire them, past-tense labels), the guards and the
+clocks. States are on the ground floor (sandbox/states.py); the one door that fires a step is
+services/workflow.fire."""

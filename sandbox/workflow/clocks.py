@@ -6,7 +6,7 @@ from sqlalchemy import inspect, select
 
 from ..extensions import db
 from ..models import StageClock
-from .states import ApplicationState as S
+from ..states import ApplicationState as S
 
 # Calendar days allowed per stage (DESIGN §1); overridable with the STAGE_DAYS setting.
 DEFAULT_STAGE_DAYS = {

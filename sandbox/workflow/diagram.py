@@ -2,8 +2,8 @@
 from transitions.extensions.diagrams import GraphMachine
 from transitions.extensions.diagrams_mermaid import Graph as MermaidGraph
 
+from ..states import ApplicationState as S
 from .machine import STEPS, _states
-from .states import ApplicationState as S
 
 
 # Shown as a sentence under the picture instead: drawn, they join every state to one sink and hide the path.

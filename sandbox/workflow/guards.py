@@ -1,13 +1,20 @@
 """Guards: predicates on a file that return the reasons a transition may not happen (empty: it may).
 
-Each reason names the missing item in words the applicant or officer can act on."""
-from datetime import date, datetime, timedelta, timezone
+Each reason names the missing item in words the applicant or officer can act on. The guards on the
+review, committee and trial records call the rules (sandbox/rules) directly."""
+from datetime import datetime, timedelta, timezone
 
 from flask import current_app
 from flask_babel import gettext as _
 
-from ..labels import Instrument
 from .. import sites
+from ..labels import Instrument, TechCategory
+from ..rules.committee import conditions_acceptance_problems, conditions_problems, quorum_problems
+from ..rules.dates import add_months
+from ..rules.duties import separation_problems
+from ..rules.reviews import exemptions_without_opinion, review_shortfall
+from ..rules.trials import (amendment_problems, capacity_problems, extension_problems, hearing_problems,
+                            insurance_problems, result_report_problems)
 
 # Legal maximum trial length in months, before extensions (DESIGN §1).
 MAX_PERIOD_MONTHS = {
@@ -83,7 +90,6 @@ def zone_offers_instrument(application, **_data):
 def category_allowed(application, **_data):
     zone = application.zone
     if zone is not None and application.category is not None and application.category not in (zone.categories or []):
-        from ..labels import TechCategory
         return [_("The zone %(zone)s does not allow %(category)s trials.", zone=zone.name,
                   category=TechCategory(application.category).label)]
     return []
@@ -96,17 +102,6 @@ def site_inside_zone(application, **_data):
     return sites.site_problems(application.site_geojson, zone)
 
 
-def _add_months(day, months):
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for candidate in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
 def period_within_limit(application, **_data):
     start, end = application.period_start, application.period_end
     if start is None or end is None:
@@ -114,7 +109,7 @@ def period_within_limit(application, **_data):
     if end <= start:
         return [_("The trial period must end after it starts.")]
     months = MAX_PERIOD_MONTHS.get(Instrument(application.instrument))
-    if months and end > _add_months(start, months):
+    if months and end > add_months(start, months):
         return [_("The trial period may be at most %(months)d months for this instrument.", months=months)]
     return []
 
@@ -136,12 +131,10 @@ def answer_period_elapsed(application, now=None, **_data):
 # The guards below read the review, committee and trial records: they fail closed (block the
 # transition and say why) until those records exist.
 def enough_reviews(application, **_data):
-    from ..services.reviews import review_shortfall
     return review_shortfall(application)
 
 
 def every_exemption_has_opinion(application, **_data):
-    from ..services.reviews import exemptions_without_opinion
     return exemptions_without_opinion(application)
 
 
@@ -149,50 +142,40 @@ def decider_has_no_other_duty(application, actor=None, **_data):
     """Whoever screened, reviewed, answered for an authority on, or is tied to the file does not decide it."""
     if actor is None or not hasattr(actor, "role_set"):
         return []
-    from ..services.duties import separation_problems
     return separation_problems(actor, application, "decide")
 
 
 def quorum(application, **_data):
-    from ..services.committee import quorum_problems
     return quorum_problems(application)
 
 
 def has_conditions(application, conditions=None, **_data):
-    from ..services.committee import conditions_problems
     return conditions_problems(application, conditions)
 
 
 def conditions_accepted(application, **_data):
-    from ..services.trials import conditions_acceptance_problems
     return conditions_acceptance_problems(application)
 
 
 def insurance_valid(application, **_data):
-    from ..services.trials import insurance_problems
     return insurance_problems(application)
 
 
 def zone_has_capacity(application, **_data):
-    from ..services.trials import capacity_problems
     return capacity_problems(application)
 
 
 def extension_allowed(application, months=None, now=None, **_data):
-    from ..services.trials import extension_problems
     return extension_problems(application, months=months, now=now)
 
 
 def amendment_window_open(application, law=None, now=None, **_data):
-    from ..services.trials import amendment_problems
     return amendment_problems(application, law=law, now=now)
 
 
 def result_report_filed(application, **_data):
-    from ..services.trials import result_report_problems
     return result_report_problems(application)
 
 
 def hearing_recorded(application, now=None, **_data):
-    from ..services.trials import hearing_problems
     return hearing_problems(application, now=now)

@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 from transitions import Machine
 
 from ..labels import Instrument, Role
+from ..states import ApplicationState as S
 from . import guards as g
-from .states import ApplicationState as S
 
 SYSTEM = "system"
 

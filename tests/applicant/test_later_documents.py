@@ -2,7 +2,7 @@
 import io
 
 from sandbox.models import AuditEvent, Document
-from sandbox.workflow.states import ApplicationState as S
+from sandbox.states import ApplicationState as S
 
 from ..conftest import login
 from ..factories import ApplicationFactory, MembershipFactory

@@ -3,7 +3,7 @@ Submit only when nothing is missing."""
 from sandbox.extensions import db
 from sandbox.labels import Instrument
 from sandbox.models import Application, StageClock
-from sandbox.workflow.states import ApplicationState
+from sandbox.states import ApplicationState
 
 from .. import factories
 from .conftest import start_draft
@@ -76,7 +76,7 @@ def test_quick_confirmation_goes_through_its_shorter_steps(client, organisation)
 
 
 def test_supplement_answer_form_on_the_file_page_resubmits(client, complete_draft, make_user):
-    from sandbox.workflow.service import fire
+    from sandbox.services.workflow import fire
     office = make_user("secretariat")
     fire(complete_draft, "submit", complete_draft.created_by)
     fire(reload(complete_draft), "screen", office)

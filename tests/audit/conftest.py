@@ -6,7 +6,7 @@ import pytest
 from sandbox.audit.export import export_to
 from sandbox.audit.filters import AuditFilter
 from sandbox.audit.record import SYSTEM, record
-from sandbox.services.transaction import atomic
+from sandbox.transaction import atomic
 
 
 def write_events(count, action="test.happened", **kwargs):

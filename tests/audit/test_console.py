@@ -12,8 +12,8 @@ import pytest
 from sandbox.audit.record import record
 from sandbox.audit.verify import main as verify
 from sandbox.models import AuditEvent
-from sandbox.services.transaction import atomic
-from sandbox.workflow.states import ApplicationState as S
+from sandbox.transaction import atomic
+from sandbox.states import ApplicationState as S
 
 from ..factories import ApplicationFactory
 from .conftest import write_events

@@ -11,7 +11,7 @@ from sandbox.audit.integrity import verify_database
 from sandbox.audit.record import SYSTEM, record
 from sandbox.extensions import db as _db
 from sandbox.models import AuditEvent
-from sandbox.services.transaction import atomic
+from sandbox.transaction import atomic
 
 from .conftest import write_events
 

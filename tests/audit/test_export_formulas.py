@@ -13,7 +13,7 @@ from sandbox.audit.chain import CSV_INERT_STARTS, COLUMNS, csv_inert, csv_restor
 from sandbox.audit.filters import AuditFilter
 from sandbox.audit.record import SYSTEM, record
 from sandbox.audit.verify import main as verify
-from sandbox.services.transaction import atomic
+from sandbox.transaction import atomic
 
 from . import test_export_processes as processes
 from .test_export_processes import shared_db  # noqa: F401 (the fixture)

@@ -8,7 +8,7 @@ from sandbox.audit import export, export_rows
 from sandbox.audit.filters import AuditFilter
 from sandbox.audit.record import SYSTEM, record
 from sandbox.audit.verify import main as verify
-from sandbox.services.transaction import atomic
+from sandbox.transaction import atomic
 
 AWKWARD = ['Kim, "the" officer', "line\nbreak", "back\\slash", "bell\x07", "del\x7f",
            "한글 이름", "tab\there", "plain", ""]

@@ -17,7 +17,7 @@ from sandbox.audit.record import SYSTEM, record
 from sandbox.audit.verify import main as verify
 from sandbox.config import TestingConfig
 from sandbox.extensions import db as _db
-from sandbox.services.transaction import atomic
+from sandbox.transaction import atomic
 
 AWKWARD = ['Kim, "the" officer', "line\nbreak", "back\\slash", "bell\x07", "한글 이름", "tab\there", "plain"]
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sandbox.audit.record import record
 from sandbox.models import AuditEvent
 from sandbox.seed.scale import Chain
-from sandbox.services.transaction import atomic
+from sandbox.transaction import atomic
 
 from ..factories import ApplicationFactory, UserFactory
 from .conftest import write_events

@@ -177,7 +177,7 @@ def test_a_filtered_export_verifies_in_ranges_and_an_edit_is_named(db, export_fi
 
 def test_csv_with_newlines_inside_cells_near_the_seams_verifies_in_ranges(db, export_file, capsys):
     from sandbox.audit.record import record
-    from sandbox.services.transaction import atomic
+    from sandbox.transaction import atomic
     with atomic():
         for i in range(EVENTS):
             record("test.awkward", actor_label=f'Kim "{i}",\n' + "a line\n" * 12 + "end",
@@ -204,7 +204,7 @@ def test_a_range_ending_inside_a_quoted_cell_is_refused_and_the_file_still_verif
     """The split points are only a guess: a range must end at a record boundary (proved by a sentinel
     row), else the file goes to the sequential reader."""
     from sandbox.audit.record import record
-    from sandbox.services.transaction import atomic
+    from sandbox.transaction import atomic
     with atomic():
         for i in range(6):
             record("test.awkward", actor_label="two\nlines", data={"i": i})

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sandbox.audit.integrity import verify_database
 from sandbox.audit.record import SYSTEM, record
 from sandbox.models import AuditEvent, AuditHead, EmailStatus, Notification
-from sandbox.services.transaction import atomic
+from sandbox.transaction import atomic
 
 from ..factories import UserFactory
 from .conftest import write_events

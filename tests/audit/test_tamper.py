@@ -98,7 +98,7 @@ def test_a_file_that_is_not_an_export_is_refused_with_status_2(tmp_path, capsys)
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_awkward_text_survives_the_round_trip(db, export_file, fmt):
     from sandbox.audit.record import record
-    from sandbox.services.transaction import atomic
+    from sandbox.transaction import atomic
     with atomic():
         record("test.awkward", actor_label='Kim, "the" officer\nline two',
                data={"reason": 'a,b "c"\r\n\t\\ 한글 \x01'})

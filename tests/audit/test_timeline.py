@@ -1,8 +1,8 @@
 """The history on a file's page: who did what, when, from which state to which, and why; the latest
 events first in view, the whole history one click away, and only for those who may see the file."""
 from sandbox.audit.record import record
-from sandbox.services.transaction import atomic
-from sandbox.workflow.states import ApplicationState as S
+from sandbox.transaction import atomic
+from sandbox.states import ApplicationState as S
 
 from ..factories import ApplicationFactory
 

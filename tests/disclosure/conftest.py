@@ -7,8 +7,8 @@ import pytest
 
 from sandbox.labels import Role
 from sandbox.services import assignments, committee, conflicts, reviews
-from sandbox.workflow.service import fire
-from sandbox.workflow.states import ApplicationState as S
+from sandbox.services.workflow import fire
+from sandbox.states import ApplicationState as S
 
 from ..factories import ApplicationFactory, UserFactory
 from ..review.conftest import GOOD_SCORES, Cast

@@ -95,7 +95,7 @@ def test_votes_opinions_and_decline_reasons_as_each_audience_sees_them(trail):
     for audience in (Audience.applicant, Audience.office, Audience.reviewer, Audience.authority):
         assert disclose_vote(Viewer(1, audience), recusal) is None
     assert disclose_vote(Viewer(trail.chair.id, Audience.committee), recusal).reason == recusal.reason
-    from sandbox.services.reviews import opinion_for
+    from sandbox.rules.reviews import opinion_for
     opinion = opinion_for(application.exemption_requests[0])
     assert disclose_opinion(Viewer(1, Audience.applicant), opinion) is None
     assert disclose_opinion(Viewer(trail.reviewers[0].id, Audience.reviewer), opinion).authority == \

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from sandbox.models import Notification
 from sandbox.services import trial_reports, trials
-from sandbox.workflow.service import fire
+from sandbox.services.workflow import fire
 
 from ..conftest import login
 from ..trials.conftest import TrialCast

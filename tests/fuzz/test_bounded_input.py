@@ -19,7 +19,7 @@ import sandbox
 from sandbox import bounds
 from sandbox.models import AuditEvent, Decision
 from sandbox.services import conflicts
-from sandbox.workflow.states import ApplicationState as S
+from sandbox.states import ApplicationState as S
 
 from ..conftest import login
 from ..factories import ApplicationFactory

@@ -26,7 +26,7 @@ from sandbox.extensions import db, limiter
 from sandbox.labels import DocumentKind
 from sandbox.models import Application
 from sandbox.services.documents import upload_document
-from sandbox.workflow.states import ApplicationState as S
+from sandbox.states import ApplicationState as S
 from sandbox.seed.demo import DEMO_PASSWORD, load_demo
 
 from .harness import (INTEGERS, SKIP_ENDPOINTS, STRING_VARS, TEXT_FIELD_VALUES, TEXTS, VALUES, VALUES_FOR_KIND,

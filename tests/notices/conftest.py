@@ -9,7 +9,7 @@ from aiosmtpd.controller import Controller
 
 from sandbox.labels import Role
 from sandbox.models import Notification
-from sandbox.workflow.service import fire
+from sandbox.services.workflow import fire
 
 from ..factories import QuickConfirmationFactory, UserFactory
 

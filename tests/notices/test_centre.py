@@ -1,7 +1,7 @@
 """The in-app notification centre: unread count in the header, unread first, mark read."""
 from sandbox.extensions import db
 from sandbox.services.notifications import notify
-from sandbox.services.transaction import atomic
+from sandbox.transaction import atomic
 
 from ..conftest import login
 from ..factories import UserFactory

@@ -10,8 +10,8 @@ from sqlalchemy import text
 from sandbox.extensions import db
 from sandbox.services import ticking
 from sandbox.services.reminders import send_reminders
-from sandbox.services.transaction import atomic
-from sandbox.workflow.states import ApplicationState as S
+from sandbox.transaction import atomic
+from sandbox.states import ApplicationState as S
 
 from ..factories import ApplicationFactory, StageClockFactory
 from .conftest import T0, notices

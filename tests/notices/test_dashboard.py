@@ -5,8 +5,8 @@ import pytest
 
 from sandbox.labels import Role
 from sandbox.services.pipeline_stats import percentile, stage_times, state_counts
-from sandbox.workflow.service import fire
-from sandbox.workflow.states import ApplicationState as S
+from sandbox.services.workflow import fire
+from sandbox.states import ApplicationState as S
 
 from ..conftest import login
 from ..factories import ApplicationFactory, StageClockFactory, UserFactory

@@ -3,7 +3,7 @@ from datetime import date, datetime, timezone
 
 from sandbox.services.reminders import add_business_days, business_days_between, due_offset, is_business_day
 from sandbox.services.ticking import tick
-from sandbox.workflow.states import ApplicationState as S
+from sandbox.states import ApplicationState as S
 
 from ..factories import ApplicationFactory, StageClockFactory
 from .conftest import notices

@@ -6,7 +6,7 @@ from sandbox.labels import Role
 from sandbox.models import AuditEvent, EmailStatus
 from sandbox.services.delivery import deliver_pending
 from sandbox.services.notifications import notify
-from sandbox.services.transaction import atomic
+from sandbox.transaction import atomic
 
 from ..conftest import login
 from ..factories import UserFactory

@@ -6,8 +6,8 @@ from sandbox.extensions import db
 from sandbox.labels import Role
 from sandbox.models import AuditEvent, Notification
 from sandbox.services.ticking import tick
-from sandbox.workflow.service import fire
-from sandbox.workflow.states import ApplicationState as S
+from sandbox.services.workflow import fire
+from sandbox.states import ApplicationState as S
 
 from ..factories import ApplicationFactory, StageClockFactory, UserFactory
 from .conftest import T0, notices, submitted_quick_confirmation

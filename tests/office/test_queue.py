@@ -3,7 +3,7 @@ import re
 from datetime import datetime, timedelta, timezone
 
 from sandbox.labels import Role
-from sandbox.workflow.states import ApplicationState as S
+from sandbox.states import ApplicationState as S
 
 from ..conftest import login
 from ..factories import ApplicationFactory, StageClockFactory

@@ -6,7 +6,7 @@ from sqlalchemy import func, select, update
 from sandbox.audit.record import record
 from sandbox.extensions import db
 from sandbox.models import Application, AuditEvent, User
-from sandbox.services.transaction import atomic
+from sandbox.transaction import atomic
 
 from .. import factories
 

@@ -10,13 +10,15 @@ from sandbox import policy
 from sandbox.errors import GuardFailed, PermissionDenied, ValidationFailed
 from sandbox.labels import Role
 from sandbox.models import AuditEvent, Decision
+from sandbox.rules import committee as committee_rules
+from sandbox.rules.duties import separation_problems
+from sandbox.rules.reviews import opinion_for
 from sandbox.services import assignments, committee, conflicts
-from sandbox.workflow.service import available_triggers, fire
-from sandbox.workflow.states import ApplicationState as S
+from sandbox.services.workflow import available_triggers, fire
+from sandbox.states import ApplicationState as S
 
 from ..conftest import login
 from ..factories import MembershipFactory, UserFactory
-from sandbox.services.reviews import opinion_for
 
 from .conftest import CONDITION
 
@@ -81,14 +83,14 @@ def test_quorum_needs_a_majority_of_non_recused_members_and_at_least_three(cast,
         conflicts.declare_conflict(member, application, False)
     committee.cast_vote(cast.members[0], item, "approve")
     committee.cast_vote(cast.members[1], item, "approve")
-    assert "2 of the 3 votes" in committee.quorum_problems(application)[0]
+    assert "2 of the 3 votes" in committee_rules.quorum_problems(application)[0]
     committee.cast_vote(cast.chair, item, "recuse", "I chaired the zone's board.")
-    assert "Only 2 members" in committee.quorum_problems(application)[0]
+    assert "Only 2 members" in committee_rules.quorum_problems(application)[0]
     committee.cast_vote(cast.chair, item, "approve")
-    assert committee.quorum_problems(application) == []
+    assert committee_rules.quorum_problems(application) == []
     app.config["COMMITTEE_QUORUM_MIN"] = 4
     try:
-        assert committee.quorum_problems(application)
+        assert committee_rules.quorum_problems(application)
     finally:
         del app.config["COMMITTEE_QUORUM_MIN"]
 
@@ -147,7 +149,7 @@ def test_the_same_person_may_not_screen_review_and_decide(cast):
     other = ApplicationFactory(state=S.submitted)
     fire(other, "screen", double)
     assert "You screened this file, so you may not decide it." in \
-        __import__("sandbox.services.reviews", fromlist=["x"]).separation_problems(double, other, "approve")
+        separation_problems(double, other, "approve")
     assert not policy.may(double, "application.approve", other)
     # a reviewer of a file may not screen it
     cast.review(application, cast.reviewers[0])
@@ -156,7 +158,6 @@ def test_the_same_person_may_not_screen_review_and_decide(cast):
     from sandbox.models import UserRole
     db.session.add(UserRole(user_id=reviewer_officer.id, role=Role.secretariat))
     db.session.commit()
-    from sandbox.services.reviews import separation_problems
     assert separation_problems(reviewer_officer, application, "accept")
     # and whoever screened may not be assigned to review
     with pytest.raises(ValidationFailed) as excinfo:
@@ -185,17 +186,17 @@ def test_applicant_sees_the_decision_and_accepts_the_conditions(cast, client, db
     cast.all_vote(item)
     committee.record_decision(cast.chair, application, "approve_with_conditions", "Approved within limits",
                               [CONDITION])
-    assert committee.conditions_acceptance_problems(application)
+    assert committee_rules.conditions_acceptance_problems(application)
     member = MembershipFactory(organisation=application.organisation).user
     login(client, member)
     page = client.get(f"/files/{application.id}").get_data(as_text=True)
     assert "Approved within limits" in page and CONDITION["text"] in page
     response = client.post(f"/files/{application.id}/conditions/accept")
     assert response.status_code == 303
-    decision = committee.latest_decision(application)
+    decision = committee_rules.latest_decision(application)
     db.session.refresh(decision)
     assert decision.accepted_by_id == member.id
-    assert committee.conditions_acceptance_problems(application) == []
+    assert committee_rules.conditions_acceptance_problems(application) == []
     assert client.post(f"/files/{application.id}/conditions/accept").status_code == 403
 
 
@@ -239,5 +240,5 @@ def test_the_whole_path_through_the_pages(cast, client, db):
         "outcome": "approve_with_conditions", "reasons": "Fine",
         "conditions-0-kind": "geographic_limit", "conditions-0-text": "Sangam only", "conditions-0-parameters": "area=Sangam"})
     assert response.status_code == 303
-    decision = committee.latest_decision(application)
+    decision = committee_rules.latest_decision(application)
     assert decision.conditions[0].parameters == {"area": "Sangam"}

@@ -7,6 +7,7 @@ from sandbox.audit.chain import GENESIS
 from sandbox.errors import SandboxError
 from sandbox.extensions import db as _db
 from sandbox.models import AgendaItem, AuditEvent, User, Vote
+from sandbox.rules import committee as committee_rules
 from sandbox.services import committee, conflicts
 
 pytestmark = pytest.mark.postgres
@@ -51,7 +52,7 @@ def test_simultaneous_votes_are_all_kept_in_one_unbroken_chain(app, cast, postgr
     assert outcomes == ["kept"] * 3
     _db.session.expire_all()
     assert _db.session.query(Vote).filter_by(item_id=item.id).count() == 3
-    assert committee.quorum_problems(application) == []
+    assert committee_rules.quorum_problems(application) == []
     events = _db.session.query(AuditEvent).order_by(AuditEvent.seq).all()
     assert [e.prev_hash for e in events[1:]] == [e.hash for e in events[:-1]]
     assert events[0].prev_hash == GENESIS

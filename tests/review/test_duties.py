@@ -12,9 +12,10 @@ from sandbox.errors import GuardFailed, PermissionDenied
 from sandbox.labels import Role
 from sandbox.models import AuditEvent, Decision, Vote
 from sandbox.models.committee import VoteChoice
+from sandbox.rules import committee as committee_rules
 from sandbox.services import accounts, committee, conflicts
-from sandbox.workflow.service import available_triggers, blocking_reasons, fire
-from sandbox.workflow.states import ApplicationState as S
+from sandbox.services.workflow import available_triggers, blocking_reasons, fire
+from sandbox.states import ApplicationState as S
 
 from ..conftest import login
 from ..factories import UserFactory
@@ -113,8 +114,8 @@ def test_who_acted_on_the_file_may_not_vote_on_it_whatever_roles_they_hold(cast,
     assert not policy.may(person, "vote.cast", item)
     assert reason in policy.refusals(person, "vote.cast", item)
     _others_vote(cast, item)
-    quorum_before = committee.quorum_problems(application)
-    assert person.id not in {m.id for m in committee.tally(item)["eligible"]}
+    quorum_before = committee_rules.quorum_problems(application)
+    assert person.id not in {m.id for m in committee_rules.tally(item)["eligible"]}
 
     login(client, person)
     page = client.get(f"/committee/items/{item.id}").get_data(as_text=True)
@@ -125,7 +126,7 @@ def test_who_acted_on_the_file_may_not_vote_on_it_whatever_roles_they_hold(cast,
     assert response.status_code == 403
     assert reason in response.get_data(as_text=True)
     assert _votes_of(db, person) == 0
-    assert committee.quorum_problems(application) == quorum_before
+    assert committee_rules.quorum_problems(application) == quorum_before
     with pytest.raises(PermissionDenied):
         committee.cast_vote(person, item, "approve")
     assert _votes_of(db, person) == 0
@@ -137,9 +138,9 @@ def test_a_vote_kept_from_before_the_rule_does_not_count_towards_quorum(cast, db
     # The code before issue 14 accepted this vote; databases from then may hold such rows.
     db.session.add(Vote(item_id=item.id, member_id=officer.id, choice=VoteChoice.approve))
     db.session.commit()
-    tally = committee.tally(item)
+    tally = committee_rules.tally(item)
     assert officer.id in tally["barred"] and officer.id not in {v.member_id for v in tally["cast"]}
-    assert "2 of the 3 votes" in committee.quorum_problems(application)[0]
+    assert "2 of the 3 votes" in committee_rules.quorum_problems(application)[0]
     with pytest.raises(GuardFailed):
         committee.record_decision(cast.chair, application, "approve", "Fine")
     assert application.state == S.committee
@@ -147,7 +148,7 @@ def test_a_vote_kept_from_before_the_rule_does_not_count_towards_quorum(cast, db
 
 def test_who_screened_the_file_is_recorded_as_a_business_fact(cast, db):
     from sandbox.models import FileDuty
-    from sandbox.services.duties import screeners
+    from sandbox.rules.duties import screeners
     officer = UserFactory(roles=[Role.secretariat])
     cast.office = officer
     application = cast.in_review()

@@ -3,6 +3,7 @@ import pytest
 
 from sandbox.errors import ValidationFailed
 from sandbox.models import Assignment, AuditEvent
+from sandbox.rules import reviews as review_rules
 from sandbox.services import assignments, conflicts, reviews
 
 from ..conftest import login
@@ -48,7 +49,7 @@ def test_reviewers_see_other_reviews_only_after_submitting_their_own(cast, clien
     application = cast.in_review()
     first = cast.review(application, cast.reviewers[0])
     second = _ready(cast, application, cast.reviewers[1])
-    assert reviews.visible_reviews(cast.reviewers[1], application) == []
+    assert review_rules.visible_reviews(cast.reviewers[1], application) == []
     login(client, cast.reviewers[1])
     page = client.get(f"/review/assignments/{second.id}").get_data(as_text=True)
     assert first.comments_to_committee not in page or "appear here after you submit" in page
@@ -57,7 +58,7 @@ def test_reviewers_see_other_reviews_only_after_submitting_their_own(cast, clien
     response = client.post(f"/review/assignments/{second.id}/review",
                            data={**data, "recommendation": "approve_with_conditions", "comments_to_committee": "ok2"})
     assert response.status_code == 303
-    assert len(reviews.visible_reviews(cast.reviewers[1], application)) == 2
+    assert len(review_rules.visible_reviews(cast.reviewers[1], application)) == 2
 
 
 def test_a_failed_review_form_keeps_what_was_typed(cast, client):

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from sandbox.audit.integrity import verify_database
 from sandbox.models import Application, AuditEvent, Decision, Document, Review, Trial, Vote
 from sandbox.services.documents import path_for
-from sandbox.workflow.states import ApplicationState
+from sandbox.states import ApplicationState
 
 N = 200
 

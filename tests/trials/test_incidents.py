@@ -8,9 +8,10 @@ from sqlalchemy import select
 from sandbox.errors import ValidationFailed
 from sandbox.models import AuditEvent
 from sandbox.models.trials import ClaimOutcome
+from sandbox.rules import trials as trial_rules
 from sandbox.services import incidents, trials
-from sandbox.workflow.service import available_triggers, fire
-from sandbox.workflow.states import ApplicationState as S
+from sandbox.services.workflow import available_triggers, fire
+from sandbox.states import ApplicationState as S
 
 
 def _incident(application, severity="minor", **changes):
@@ -49,7 +50,7 @@ def test_an_incident_needs_a_description_and_keeps_nothing_on_error(cast):
     application = cast.running()
     with pytest.raises(ValidationFailed):
         _incident(application, "critical", description="  ")
-    assert application.state == S.trial_active and trials.trial_of(application).incidents == []
+    assert application.state == S.trial_active and trial_rules.trial_of(application).incidents == []
 
 
 def test_claim_runs_a_thirty_day_clock(cast):

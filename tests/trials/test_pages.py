@@ -2,8 +2,9 @@
 from datetime import date, timedelta
 
 from sandbox.models.trials import OrderStatus
+from sandbox.rules import trials as trial_rules
 from sandbox.services import trials
-from sandbox.workflow.states import ApplicationState as S
+from sandbox.states import ApplicationState as S
 
 from ..conftest import login
 from .conftest import insurance
@@ -45,4 +46,4 @@ def test_office_issues_a_correction_order_from_its_page(cast, client):
     response = client.post(f"/office/trials/{application.id}/orders",
                            data={"order-breach": "Too many units", "order-deadline": (date.today() + timedelta(days=40)).isoformat()})
     assert response.status_code == 303
-    assert trials.trial_of(application).orders[0].status == OrderStatus.open
+    assert trial_rules.trial_of(application).orders[0].status == OrderStatus.open

@@ -6,10 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from sandbox.models import Application, Claim, Zone
-from sandbox.seed.demo import CONFIDENTIAL_MARK, load_demo
+from sandbox.seed.demo import load_demo
+from sandbox.seed.demo_files import CONFIDENTIAL_MARK
 from sandbox.seed.demo_trials import CONFIDENTIAL_CONTACT
 from sandbox.services import feedback
-from sandbox.workflow.states import ApplicationState as S
+from sandbox.states import ApplicationState as S
 
 
 def _public_urls(client, db):
@@ -106,7 +107,7 @@ def test_bad_feedback_keeps_what_was_typed(cast, client):
 
 
 def test_feedback_is_closed_for_finished_trials(cast, client):
-    from sandbox.workflow.service import fire
+    from sandbox.services.workflow import fire
     application = _published(cast)
     fire(application, "finish", application.created_by)
     response = client.post(f"/register/{application.id}/feedback", data={"text": "late"})

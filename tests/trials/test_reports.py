@@ -8,14 +8,15 @@ from sqlalchemy import select
 from sandbox.errors import ValidationFailed
 from sandbox.models import Notification
 from sandbox.models.trials import OrderStatus
+from sandbox.rules import trials as trial_rules
+from sandbox.rules.dates import add_months
 from sandbox.services import incidents, trial_reports, trials
-from sandbox.workflow.guards import _add_months
 
 from .conftest import GOOD_REPORT
 
 
 def _file(cast, application, kind="initial", **changes):
-    start = trials.trial_of(application).started_on
+    start = trial_rules.trial_of(application).started_on
     return trial_reports.file_report(application.created_by, application, kind,
                                      {**GOOD_REPORT, "period_from": start, "period_to": start + timedelta(days=30),
                                       **changes})
@@ -53,7 +54,7 @@ def test_an_incident_outside_the_zone_breaches_the_geographic_limit(cast):
     incidents.report_incident(application.created_by, application, {
         "severity": "minor", "occurred_at": datetime.now(timezone.utc), "description": "Took a detour",
         "location": {"type": "Point", "coordinates": [126.95, 37.55]}})
-    trial = trials.trial_of(application)
+    trial = trial_rules.trial_of(application)
     assert trial.incidents[0].outside_zone
     report = _file(cast, application)
     assert _failed(report) == ["geographic_limit"]
@@ -71,10 +72,10 @@ def test_correction_order_runs_at_most_six_months(cast):
     report = _file(cast, application, units_operated=9)
     with pytest.raises(ValidationFailed) as caught:
         trial_reports.issue_correction_order(cast.office, application, "Too many units",
-                                             _add_months(date.today(), 6) + timedelta(days=1), report)
+                                             add_months(date.today(), 6) + timedelta(days=1), report)
     assert "6 months" in caught.value.message
     order = trial_reports.issue_correction_order(cast.office, application, "Too many units",
-                                                 _add_months(date.today(), 6), report)
+                                                 add_months(date.today(), 6), report)
     assert order.status == OrderStatus.open and order.report_id == report.id
 
 
@@ -83,10 +84,10 @@ def test_correction_order_extends_once_by_at_most_three_months(cast):
     order = trial_reports.issue_correction_order(cast.office, application, "Staff missing",
                                                  date.today() + timedelta(days=30))
     with pytest.raises(ValidationFailed):
-        trial_reports.extend_correction_order(cast.office, order, _add_months(order.deadline, 3) + timedelta(days=1))
-    trial_reports.extend_correction_order(cast.office, order, _add_months(order.deadline, 3))
+        trial_reports.extend_correction_order(cast.office, order, add_months(order.deadline, 3) + timedelta(days=1))
+    trial_reports.extend_correction_order(cast.office, order, add_months(order.deadline, 3))
     with pytest.raises(ValidationFailed) as caught:
-        trial_reports.extend_correction_order(cast.office, order, _add_months(order.deadline, 3))
+        trial_reports.extend_correction_order(cast.office, order, add_months(order.deadline, 3))
     assert "only once" in caught.value.message
     trial_reports.close_correction_order(cast.office, order, complied=True)
     assert order.status == OrderStatus.complied

@@ -5,9 +5,11 @@ import pytest
 
 from sandbox.errors import GuardFailed, ValidationFailed
 from sandbox.models.trials import EvaluationOutcome
+from sandbox.rules import trial_reports as report_rules
+from sandbox.rules import trials as trial_rules
 from sandbox.services import evaluation, feedback, trial_reports, trials
-from sandbox.workflow.service import fire
-from sandbox.workflow.states import ApplicationState as S
+from sandbox.services.workflow import fire
+from sandbox.states import ApplicationState as S
 
 from ..factories import ZoneFactory
 from .conftest import GOOD_REPORT
@@ -20,7 +22,7 @@ def _finished(cast):
 
 
 def _result(application, now=None):
-    start = trials.trial_of(application).started_on
+    start = trial_rules.trial_of(application).started_on
     return trial_reports.file_result_report(application.created_by, application,
                                             {**GOOD_REPORT, "period_from": start, "period_to": start,
                                              "narrative": "It worked."}, now=now)
@@ -28,7 +30,7 @@ def _result(application, now=None):
 
 def test_result_report_is_due_thirty_days_after_the_end_and_late_after(cast):
     application = _finished(cast)
-    due = trial_reports.result_report_due(application)
+    due = report_rules.result_report_due(application)
     assert due == date.today() + timedelta(days=30)
     report = _result(application, now=datetime.now(timezone.utc) + timedelta(days=31))
     assert report.due_on == due and report.late
@@ -45,7 +47,7 @@ def test_evaluation_needs_the_result_report(cast):
         evaluation.record_evaluation(cast.office, application, {"safety": 90, "benefit": 80, "market": 70,
                                                                 "residents": 60}, "ended")
     assert "No result report has been filed yet." in caught.value.reasons
-    assert application.state == S.result_reporting and trials.trial_of(application).evaluation is None
+    assert application.state == S.result_reporting and trial_rules.trial_of(application).evaluation is None
 
 
 SCORES = {"safety": 90, "benefit": 80, "market": 70, "residents": 60}

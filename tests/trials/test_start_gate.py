@@ -6,10 +6,12 @@ from sqlalchemy import select
 
 from sandbox.errors import GuardFailed, ValidationFailed
 from sandbox.models import AuditEvent
+from sandbox.rules import trials as trial_rules
+from sandbox.rules import trials as trial_rules
+from sandbox.rules.trial_reports import schedule
 from sandbox.services import trials
-from sandbox.services.trial_reports import schedule
-from sandbox.workflow.service import blocking_reasons, fire
-from sandbox.workflow.states import ApplicationState as S
+from sandbox.services.workflow import blocking_reasons, fire
+from sandbox.states import ApplicationState as S
 
 from .conftest import insurance
 
@@ -77,7 +79,7 @@ def test_a_malformed_certificate_is_refused_and_nothing_is_saved(cast):
     application = cast.approved()
     with pytest.raises(ValidationFailed):
         trials.record_insurance(application.created_by, application, insurance(application, insurer="", cover_death="lots"))
-    assert trials.trial_of(application) is None
+    assert trial_rules.trial_of(application) is None
 
 
 def test_the_file_page_button_explains_the_gate(cast):
@@ -87,13 +89,13 @@ def test_the_file_page_button_explains_the_gate(cast):
 
 def test_late_start_is_flagged_and_cancelling_then_needs_a_hearing(cast):
     application = cast.approved()
-    due = trials.start_deadline(application)
+    due = trial_rules.start_deadline(application)
     assert due == date.today() + timedelta(days=365)
-    assert not trials.start_deadline_passed(application)
+    assert not trial_rules.start_deadline_passed(application)
     late = due + timedelta(days=1)
-    assert trials.start_deadline_passed(application, now=late)
-    assert trials.hearing_problems(application, now=late)
-    assert trials.hearing_problems(application) == []  # before the deadline no hearing is needed
+    assert trial_rules.start_deadline_passed(application, now=late)
+    assert trial_rules.hearing_problems(application, now=late)
+    assert trial_rules.hearing_problems(application) == []  # before the deadline no hearing is needed
 
 
 def test_cancelling_a_running_trial_needs_a_recorded_hearing(cast):

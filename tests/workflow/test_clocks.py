@@ -3,8 +3,8 @@ from datetime import date, datetime, timedelta, timezone
 
 from sandbox.labels import Role
 from sandbox.workflow import clocks
-from sandbox.workflow.service import fire
-from sandbox.workflow.states import ApplicationState as S
+from sandbox.services.workflow import fire
+from sandbox.states import ApplicationState as S
 
 from ..factories import ApplicationFactory, UserFactory
 

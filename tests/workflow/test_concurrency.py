@@ -7,8 +7,8 @@ from sandbox.errors import InvalidTransition, StaleObject
 from sandbox.extensions import db as _db
 from sandbox.labels import Role
 from sandbox.models import Application, AuditEvent, User
-from sandbox.workflow.service import fire
-from sandbox.workflow.states import ApplicationState as S
+from sandbox.services.workflow import fire
+from sandbox.states import ApplicationState as S
 
 from ..factories import ApplicationFactory, UserFactory
 

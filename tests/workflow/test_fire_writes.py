@@ -13,9 +13,9 @@ from sandbox.audit.record import SYSTEM, record
 from sandbox.extensions import db as _db
 from sandbox.labels import Role
 from sandbox.models import AuditEvent, AuditHead, Notification
-from sandbox.services.transaction import atomic
-from sandbox.workflow.service import fire
-from sandbox.workflow.states import ApplicationState as S
+from sandbox.transaction import atomic
+from sandbox.services.workflow import fire
+from sandbox.states import ApplicationState as S
 
 from ..factories import ApplicationFactory, UserFactory
 

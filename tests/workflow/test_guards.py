@@ -5,8 +5,8 @@ import pytest
 
 from sandbox.errors import GuardFailed
 from sandbox.labels import Instrument, Role, TechCategory
-from sandbox.workflow.service import fire
-from sandbox.workflow.states import ApplicationState as S
+from sandbox.services.workflow import fire
+from sandbox.states import ApplicationState as S
 
 from ..factories import ApplicationFactory, QuickConfirmationFactory, UserFactory, ZoneFactory
 

@@ -7,8 +7,8 @@ from sandbox.errors import GuardFailed, InvalidTransition, PermissionDenied
 from sandbox.labels import Instrument, Role
 from sandbox.models import AuditEvent
 from sandbox.workflow.machine import STEPS, SYSTEM
-from sandbox.workflow.service import available_triggers, fire
-from sandbox.workflow.states import ApplicationState as S
+from sandbox.services.workflow import available_triggers, fire
+from sandbox.states import ApplicationState as S
 
 from ..factories import ApplicationFactory, MembershipFactory, UserFactory
 

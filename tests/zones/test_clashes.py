@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from sandbox import sites
-from sandbox.workflow.states import ApplicationState as S
+from sandbox.states import ApplicationState as S
 
 from ..factories import ApplicationFactory, ZoneFactory
 from .conftest import box

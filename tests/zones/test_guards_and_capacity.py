@@ -4,9 +4,9 @@ from datetime import date
 import pytest
 
 from sandbox.errors import GuardFailed
-from sandbox.services.trials import capacity_problems
-from sandbox.workflow.service import fire
-from sandbox.workflow.states import ApplicationState as S
+from sandbox.rules.trials import capacity_problems
+from sandbox.services.workflow import fire
+from sandbox.states import ApplicationState as S
 
 from ..factories import ApplicationFactory, ZoneFactory
 from .conftest import box

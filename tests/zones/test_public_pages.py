@@ -4,7 +4,7 @@ from datetime import date, datetime, timezone
 from sandbox.extensions import db as _db
 from sandbox.models import PublicSummary
 from sandbox.labels import Role
-from sandbox.workflow.states import ApplicationState as S
+from sandbox.states import ApplicationState as S
 
 from ..conftest import login
 from ..factories import ApplicationFactory, ZoneFactory

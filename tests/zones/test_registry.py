@@ -137,7 +137,7 @@ def test_bad_boundary_is_refused_with_the_reason_and_nothing_saved(client, db, o
 
 
 def test_moving_the_boundary_warns_about_running_trials_left_outside(client, db, office):
-    from sandbox.workflow.states import ApplicationState as S
+    from sandbox.states import ApplicationState as S
     zone = ZoneFactory(code="SHIFT")
     ApplicationFactory(zone=zone, state=S.trial_active, title="Left behind")
     response = client.post("/office/zones/SHIFT/boundary", data={"boundary": json.dumps(NEW_BOUNDARY)},

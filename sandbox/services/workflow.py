@@ -1,5 +1,8 @@
 """The one door for a state change: fire(). Lock, ask policy, run guards, transition, move the
-clocks, write the audit event, commit; on any failure roll everything back and raise a typed error."""
+clocks, write the audit event, commit; on any failure roll everything back and raise a typed error.
+
+A verb of the service layer: it writes duties, letters and notices through their services. What it
+fires is declared in sandbox/workflow (machine, guards, clocks)."""
 from datetime import datetime, timezone
 from functools import lru_cache
 
@@ -14,14 +17,13 @@ from ..audit.record import record
 from ..errors import GuardFailed, InvalidTransition, PermissionDenied, StaleObject
 from ..extensions import db
 from ..models import Application, Notification, Zone
-from ..services.letters import LETTER_KINDS
-from ..services.notifications import (prepare_transition_notices, transition_notice_rows,
-                                      transition_recipients)
-from ..services.duties import note_office_duty
-from ..services.transaction import atomic
-from . import clocks
-from .machine import MACHINES, PAST_TENSE, SYSTEM, steps_for, triggers_from, who_may
-from .states import ApplicationState as S
+from ..states import ApplicationState as S
+from ..transaction import atomic
+from ..workflow import clocks
+from ..workflow.machine import MACHINES, PAST_TENSE, SYSTEM, steps_for, triggers_from, who_may
+from .duties import note_office_duty
+from .letters import LETTER_KINDS
+from .notifications import prepare_transition_notices, transition_notice_rows, transition_recipients
 
 
 def _lock(application, letter=False):

@@ -4,8 +4,8 @@ from sqlalchemy import select
 from ..audit.record import SYSTEM, record
 from ..extensions import db
 from ..models import ExemptionType, Zone
-from ..seed.catalogue import EXEMPTION_TYPES, ZONES
-from .transaction import atomic
+from ..transaction import atomic
+from .catalogue import EXEMPTION_TYPES, ZONES
 
 
 def load_catalogue():

@@ -1,7 +1,7 @@
 """Every state an application can be in, with its label and badge tone."""
 from flask_babel import lazy_gettext as _l
 
-from ..labels import LabeledEnum
+from .labels import LabeledEnum
 
 
 class ApplicationState(LabeledEnum):
