@@ -9,7 +9,7 @@ from .. import policy
 from ..audit.record import record
 from ..errors import ValidationFailed
 from ..extensions import db
-from ..models import AuditEvent, Hearing, InsuranceCertificate, Trial
+from ..models import Hearing, InsuranceCertificate, Trial
 from ..models.trials import ExtensionRequest, AmendmentRequest
 from ..workflow.guards import _add_months
 from ..workflow.states import ApplicationState as S
@@ -187,15 +187,9 @@ def start_trial(applicant, application, now=None):
 
 
 def started_on(trial):
-    """The start date; a start fired from the file page is dated by its audit event."""
-    if trial is None:
-        return None
-    if trial.started_on is not None:
-        return trial.started_on
-    event = db.session.scalar(select(AuditEvent).where(
-        AuditEvent.application_id == trial.application_id, AuditEvent.action == "application.trial_started")
-        .order_by(AuditEvent.seq.desc()).limit(1))
-    return event.occurred_at.date() if event else None
+    """The start date, as start_trial recorded it: the only way a trial starts (Step.owner), so the audit
+    log is never asked (starts fired from the file page before that were backfilled by t15_door_facts)."""
+    return trial.started_on if trial is not None else None
 
 
 def start_deadline(application):
@@ -212,14 +206,9 @@ def start_deadline_passed(application, now=None):
 # ---- extension and law amendment ---------------------------------------------------------------
 
 def extension_outcome(request):
-    """True (granted), False (refused) or None (pending); a decision fired from the file page counts too."""
-    if request.granted is not None:
-        return request.granted
-    event = db.session.scalar(select(AuditEvent).where(
-        AuditEvent.application_id == request.trial.application_id,
-        AuditEvent.action.in_(["application.extension_granted", "application.extension_refused"]),
-        AuditEvent.occurred_at >= request.filed_at).order_by(AuditEvent.seq).limit(1))
-    return None if event is None else event.action.endswith("granted")
+    """True (granted), False (refused) or None (pending), as decide_extension recorded it (the only way an
+    extension is decided; earlier decisions fired from the file page were backfilled by t15_door_facts)."""
+    return request.granted
 
 
 def effective_end(trial):

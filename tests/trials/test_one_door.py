@@ -73,3 +73,34 @@ def test_an_extension_decided_through_the_generic_route_is_refused(cast, client,
     assert application.state == S.extension_review and request.granted is None
     trials.decide_extension(cast.office, application, True)
     assert application.state == S.trial_active and request.granted is True
+
+
+def _migration():
+    import importlib.util
+    from pathlib import Path
+    path = next((Path(__file__).resolve().parents[2] / "migrations" / "versions").glob("*_t15_door_facts_*.py"))
+    spec = importlib.util.spec_from_file_location("t15_door_facts", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_migration_backfills_starts_and_extension_outcomes_from_the_old_generic_route(cast, db):
+    from sandbox.workflow.service import fire
+    application = cast.running()
+    trial = trials.trial_of(application)
+    request = trials.request_extension(application.created_by, application, 6, "More data is needed.")
+    # What the generic route used to leave behind: the transitions without their records.
+    fire(application, "refuse_extension", cast.office, reason="Not needed", via="trials.decide_extension")
+    trial.started_on, trial.ends_on = None, None
+    db.session.commit()
+    assert trials.started_on(trial) is None and trials.extension_outcome(request) is None
+
+    migration = _migration()
+    migration._backfill_starts(db.session.connection())
+    migration._backfill_extension_outcomes(db.session.connection())
+    db.session.commit()
+    db.session.refresh(trial)
+    db.session.refresh(request)
+    assert trials.started_on(trial) == date.today() and trial.ends_on == application.period_end
+    assert trials.extension_outcome(request) is False and request.decided_at is not None
