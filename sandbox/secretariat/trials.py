@@ -22,7 +22,7 @@ from ..viewhelpers import load_or_404, me, require
 from ..workflow.states import ApplicationState as S
 from .views import bp
 
-WATCHED = (S.approved, *trials.TRIAL_STAGES, S.result_reporting, S.evaluated)
+WATCHED = (S.approved, *trials.HEARING_STAGES, S.result_reporting, S.evaluated)
 
 
 class PlanForm(FlaskForm):

@@ -328,8 +328,12 @@ def hearings(application):
                               .order_by(Hearing.id)).all()
 
 
+# Cancelling takes away what the operator runs under, a trial or a temporary permit: they are heard first.
+HEARING_STAGES = (*TRIAL_STAGES, S.permit_active)
+
+
 def hearing_problems(application, now=None):
-    needs = S(application.state) in TRIAL_STAGES or start_deadline_passed(application, now)
+    needs = S(application.state) in HEARING_STAGES or start_deadline_passed(application, now)
     if needs and not hearings(application):
         return [_("Record the hearing before cancelling: the operator must be heard first.")]
     return []
