@@ -35,8 +35,9 @@ class Step:
     route: object = None
     needs_reason: bool = False
     style: str = "primary"
-    # The audit action the step records, in the past tense: `application.<past>`.
+    # The audit action the step records, in the past tense (`application.<past>`), and its readable name.
     past: str = ""
+    done: object = None
     owner: Owner | None = None
     extra: dict = field(default_factory=dict)
 
@@ -78,35 +79,40 @@ def _returning_to(stage):
 def _review_steps(submit_guards):
     """The review path shared by trial exemptions and temporary permits."""
     steps = [
-        Step("submit", (S.draft,), S.submitted, APPLICANT, _l("Submit"), submit_guards, past="submitted"),
-        Step("screen", (S.submitted,), S.screening, OFFICE, _l("Start screening"), past="screening_started"),
-        Step("accept", (S.screening,), S.expert_review, OFFICE, _l("Accept for expert review"), past="accepted"),
+        Step("submit", (S.draft,), S.submitted, APPLICANT, _l("Submit"), submit_guards,
+             past="submitted", done=_l("Submitted")),
+        Step("screen", (S.submitted,), S.screening, OFFICE, _l("Start screening"),
+             past="screening_started", done=_l("Screening started")),
+        Step("accept", (S.screening,), S.expert_review, OFFICE, _l("Accept for expert review"),
+             past="accepted", done=_l("Accepted for review")),
         Step("return_to_applicant", (S.screening,), S.returned, OFFICE, _l("Return to applicant"),
-             needs_reason=True, style="danger", past="returned"),
+             needs_reason=True, style="danger", past="returned", done=_l("Returned to the applicant")),
         Step("request_supplement", REVIEW_STAGES, S.supplement_requested, OFFICE, _l("Request a supplement"),
-             needs_reason=True, style="secondary", past="supplement_requested"),
+             needs_reason=True, style="secondary", past="supplement_requested", done=_l("Supplement requested")),
     ]
     steps += [
         Step("answer_supplement", (S.supplement_requested,), stage, APPLICANT, _l("Send the supplement"),
-             (g.supplement_answered,), route=_returning_to(stage), past="supplement_answered")
+             (g.supplement_answered,), route=_returning_to(stage),
+             past="supplement_answered", done=_l("Supplement answered"))
         for stage in REVIEW_STAGES
     ]
     steps += [
         Step("close_review", (S.expert_review,), S.exemption_check, OFFICE, _l("Close expert review"),
-             (g.enough_reviews,), past="review_closed"),
+             (g.enough_reviews,), past="review_closed", done=_l("Review closed")),
         Step("to_committee", (S.exemption_check,), S.committee, OFFICE, _l("Put on the committee agenda"),
-             (g.every_exemption_has_opinion,), past="sent_to_committee", owner=AGENDA),
+             (g.every_exemption_has_opinion,), past="sent_to_committee", done=_l("Sent to the committee"),
+             owner=AGENDA),
         Step("approve", (S.committee,), S.approved, CHAIR, _l("Record approval"),
-             (g.decider_has_no_other_duty, g.quorum), past="approved", owner=DECISION),
+             (g.decider_has_no_other_duty, g.quorum), past="approved", done=_l("Approved"), owner=DECISION),
         Step("approve_with_conditions", (S.committee,), S.approved, CHAIR, _l("Record approval with conditions"),
-             (g.decider_has_no_other_duty, g.quorum, g.has_conditions), past="approved_with_conditions",
-             owner=DECISION),
+             (g.decider_has_no_other_duty, g.quorum, g.has_conditions),
+             past="approved_with_conditions", done=_l("Approved with conditions"), owner=DECISION),
         Step("reject", (S.committee,), S.rejected, CHAIR, _l("Record rejection"),
-             (g.decider_has_no_other_duty, g.quorum), needs_reason=True, style="danger", past="rejected",
-             owner=DECISION),
+             (g.decider_has_no_other_duty, g.quorum), needs_reason=True, style="danger",
+             past="rejected", done=_l("Rejected"), owner=DECISION),
         Step("defer", (S.committee,), S.committee, CHAIR, _l("Defer to the next meeting"),
-             (g.decider_has_no_other_duty,), needs_reason=True, style="secondary", past="deferred",
-             owner=DECISION),
+             (g.decider_has_no_other_duty,), needs_reason=True, style="secondary",
+             past="deferred", done=_l("Deferred"), owner=DECISION),
     ]
     return steps
 
@@ -116,60 +122,68 @@ REVIEW_SUBMIT_GUARDS = (g.form_complete, g.has_exemption_request, g.exemptions_f
 
 TRIAL_STEPS = _review_steps(REVIEW_SUBMIT_GUARDS) + [
     Step("start_trial", (S.approved,), S.trial_active, APPLICANT, _l("Start the trial"),
-         (g.conditions_accepted, g.insurance_valid, g.zone_has_capacity), past="trial_started", owner=TRIAL_START),
+         (g.conditions_accepted, g.insurance_valid, g.zone_has_capacity),
+         past="trial_started", done=_l("Trial started"), owner=TRIAL_START),
     Step("suspend", (S.trial_active,), S.suspended, OFFICE, _l("Suspend the trial"), needs_reason=True,
-         style="danger", past="suspended"),
+         style="danger", past="suspended", done=_l("Suspended")),
     Step("suspend_for_incident", (S.trial_active,), S.suspended, BY_SYSTEM, _l("Suspended after a critical incident"),
-         past="suspended_for_incident", owner=INCIDENT),
-    Step("resume", (S.suspended,), S.trial_active, OFFICE, _l("Resume the trial"), past="resumed"),
+         past="suspended_for_incident", done=_l("Suspended after a critical incident"), owner=INCIDENT),
+    Step("resume", (S.suspended,), S.trial_active, OFFICE, _l("Resume the trial"),
+         past="resumed", done=_l("Resumed")),
     Step("request_extension", (S.trial_active,), S.extension_review, APPLICANT, _l("Request an extension"),
-         (g.extension_allowed,), needs_reason=True, style="secondary", past="extension_requested",
-         owner=EXTENSION_REQUEST),
+         (g.extension_allowed,), needs_reason=True, style="secondary",
+         past="extension_requested", done=_l("Extension requested"), owner=EXTENSION_REQUEST),
     Step("grant_extension", (S.extension_review,), S.trial_active, OFFICE, _l("Grant the extension"),
-         past="extension_granted", owner=EXTENSION_DECISION),
+         past="extension_granted", done=_l("Extension granted"), owner=EXTENSION_DECISION),
     Step("refuse_extension", (S.extension_review,), S.trial_active, OFFICE, _l("Refuse the extension"),
-         needs_reason=True, style="danger", past="extension_refused", owner=EXTENSION_DECISION),
+         needs_reason=True, style="danger",
+         past="extension_refused", done=_l("Extension refused"), owner=EXTENSION_DECISION),
     Step("request_law_amendment", (S.trial_active,), S.amendment_pending, APPLICANT,
          _l("Request a law amendment"), (g.amendment_window_open,), needs_reason=True, style="secondary",
-         past="law_amendment_requested", owner=AMENDMENT_REQUEST),
+         past="law_amendment_requested", done=_l("Law amendment requested"), owner=AMENDMENT_REQUEST),
     Step("make_permanent", (S.amendment_pending,), S.permanent, OFFICE, _l("Law amended: permanent permit"),
-         past="made_permanent"),
+         past="made_permanent", done=_l("Made permanent")),
     Step("convert_to_temporary_permit", (S.amendment_pending,), S.temporary_permit, OFFICE,
-         _l("Convert to a temporary permit"), past="converted_to_temporary_permit"),
+         _l("Convert to a temporary permit"),
+         past="converted_to_temporary_permit", done=_l("Converted to a temporary permit")),
     Step("finish", (S.trial_active,), S.result_reporting, frozenset({Role.applicant, Role.secretariat}),
-         _l("Finish the trial"), past="finished"),
+         _l("Finish the trial"), past="finished", done=_l("Trial finished")),
     Step("evaluate", (S.result_reporting,), S.evaluated, OFFICE, _l("Record the evaluation"),
-         (g.result_report_filed,), past="evaluated", owner=EVALUATION),
-    Step("close", (S.evaluated,), S.closed, OFFICE, _l("Close the file"), past="closed"),
+         (g.result_report_filed,), past="evaluated", done=_l("Evaluated"), owner=EVALUATION),
+    Step("close", (S.evaluated,), S.closed, OFFICE, _l("Close the file"), past="closed", done=_l("Closed")),
     Step("withdraw", BEFORE_DECISION + (S.approved,), S.withdrawn, APPLICANT, _l("Withdraw"),
-         needs_reason=True, style="danger", past="withdrawn"),
+         needs_reason=True, style="danger", past="withdrawn", done=_l("Withdrawn")),
     Step("cancel", (S.approved, S.trial_active, S.suspended, S.extension_review, S.amendment_pending),
-         S.cancelled, OFFICE, _l("Cancel after a hearing"), (g.hearing_recorded,), needs_reason=True, style="danger",
-         past="cancelled"),
+         S.cancelled, OFFICE, _l("Cancel after a hearing"), (g.hearing_recorded,), needs_reason=True,
+         style="danger", past="cancelled", done=_l("Cancelled")),
 ]
 
 PERMIT_STEPS = _review_steps(REVIEW_SUBMIT_GUARDS) + [
     Step("activate_permit", (S.approved,), S.permit_active, APPLICANT, _l("Start operating under the permit"),
-         (g.conditions_accepted, g.insurance_valid), past="permit_activated"),
+         (g.conditions_accepted, g.insurance_valid), past="permit_activated", done=_l("Permit activated")),
     Step("make_permanent", (S.permit_active,), S.permanent, OFFICE, _l("Law amended: permanent permit"),
-         past="made_permanent"),
+         past="made_permanent", done=_l("Made permanent")),
     Step("withdraw", BEFORE_DECISION + (S.approved,), S.withdrawn, APPLICANT, _l("Withdraw"),
-         needs_reason=True, style="danger", past="withdrawn"),
+         needs_reason=True, style="danger", past="withdrawn", done=_l("Withdrawn")),
     # The operator is heard before a permit is taken away, as before a trial is (same guard).
     Step("cancel", (S.approved, S.permit_active), S.cancelled, OFFICE, _l("Cancel after a hearing"),
-         (g.hearing_recorded,), needs_reason=True, style="danger", past="cancelled"),
+         (g.hearing_recorded,), needs_reason=True, style="danger", past="cancelled", done=_l("Cancelled")),
 ]
 
 QUICK_STEPS = [
-    Step("submit", (S.draft,), S.submitted, APPLICANT, _l("Submit"), (g.question_complete,), past="submitted"),
+    Step("submit", (S.draft,), S.submitted, APPLICANT, _l("Submit"), (g.question_complete,),
+         past="submitted", done=_l("Submitted")),
     Step("answer_regulation_exists", (S.submitted,), S.regulation_exists, AUTHORITY_OR_OFFICE,
-         _l("Answer: a regulation applies"), needs_reason=True, style="secondary", past="answered_regulation_exists"),
+         _l("Answer: a regulation applies"), needs_reason=True, style="secondary",
+         past="answered_regulation_exists", done=_l("Answered: a regulation applies")),
     Step("answer_no_regulation", (S.submitted,), S.no_regulation, AUTHORITY_OR_OFFICE,
-         _l("Answer: no regulation applies"), needs_reason=True, past="answered_no_regulation"),
+         _l("Answer: no regulation applies"), needs_reason=True,
+         past="answered_no_regulation", done=_l("Answered: no regulation applies")),
     Step("deem_no_regulation", (S.submitted,), S.deemed_no_regulation, BY_SYSTEM,
-         _l("Deemed: no regulation applies"), (g.answer_period_elapsed,), past="deemed_no_regulation"),
+         _l("Deemed: no regulation applies"), (g.answer_period_elapsed,),
+         past="deemed_no_regulation", done=_l("Deemed: no regulation applies (no answer in time)")),
     Step("withdraw", (S.draft, S.submitted), S.withdrawn, APPLICANT, _l("Withdraw"), needs_reason=True,
-         style="danger", past="withdrawn"),
+         style="danger", past="withdrawn", done=_l("Withdrawn")),
 ]
 
 STEPS = {
@@ -255,6 +269,11 @@ def _per_trigger(attribute):
 PAST_TENSE = _per_trigger("past")
 if not all(PAST_TENSE.values()):
     raise ValueError("every step names its audit action in the past tense")
+# The readable name of each transition's audit action ("Trial started"); audit.labels names the others.
+DONE_LABELS = {f"application.{past}": done for past, done in
+               ((step.past, step.done) for steps in STEPS.values() for step in steps)}
+if not all(DONE_LABELS.values()):
+    raise ValueError("every step names its audit action readably (done=)")
 OWNERS = {trigger: owner for trigger, owner in _per_trigger("owner").items() if owner is not None}
 
 
