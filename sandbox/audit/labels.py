@@ -1,39 +1,11 @@
-"""Readable names for audit actions; an unknown action shows as its dotted name."""
+"""Readable names for audit actions other than the workflow's transitions, whose names are declared on their
+Step (workflow.machine.DONE_LABELS; workflow.action_names joins the two). An unknown action shows as its
+dotted name."""
 from flask_babel import lazy_gettext as _l
 
 ACTION_LABELS = {
     "application.created": _l("Application created"),
     "application.draft_saved": _l("Draft saved"),
-    "application.submitted": _l("Submitted"),
-    "application.screening_started": _l("Screening started"),
-    "application.accepted": _l("Accepted for review"),
-    "application.returned": _l("Returned to the applicant"),
-    "application.supplement_requested": _l("Supplement requested"),
-    "application.supplement_answered": _l("Supplement answered"),
-    "application.review_closed": _l("Review closed"),
-    "application.sent_to_committee": _l("Sent to the committee"),
-    "application.approved": _l("Approved"),
-    "application.approved_with_conditions": _l("Approved with conditions"),
-    "application.rejected": _l("Rejected"),
-    "application.deferred": _l("Deferred"),
-    "application.trial_started": _l("Trial started"),
-    "application.suspended": _l("Suspended"),
-    "application.resumed": _l("Resumed"),
-    "application.extension_requested": _l("Extension requested"),
-    "application.extension_granted": _l("Extension granted"),
-    "application.extension_refused": _l("Extension refused"),
-    "application.law_amendment_requested": _l("Law amendment requested"),
-    "application.made_permanent": _l("Made permanent"),
-    "application.converted_to_temporary_permit": _l("Converted to a temporary permit"),
-    "application.finished": _l("Trial finished"),
-    "application.evaluated": _l("Evaluated"),
-    "application.closed": _l("Closed"),
-    "application.withdrawn": _l("Withdrawn"),
-    "application.cancelled": _l("Cancelled"),
-    "application.permit_activated": _l("Permit activated"),
-    "application.answered_regulation_exists": _l("Answered: a regulation applies"),
-    "application.answered_no_regulation": _l("Answered: no regulation applies"),
-    "application.deemed_no_regulation": _l("Deemed: no regulation applies (no answer in time)"),
     "agenda.item_added": _l("Added to a meeting agenda"),
     "assignment.created": _l("Reviewer assigned"),
     "assignment.accepted": _l("Assignment accepted"),

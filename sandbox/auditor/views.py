@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ..audit import chain as chain_module
 from ..audit.export import MEDIA_TYPES, chunks, iter_rows, record_export
 from ..audit.integrity import chain_head, latest_checkpoint
-from ..audit.labels import ACTION_LABELS, action_label
+from ..workflow.action_names import ACTION_LABELS, action_label
 from ..bounds import db_bigint
 from ..extensions import db
 from ..models import AuditEvent, Zone

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import AuditEvent, Hearing, Trial
+from ..models import Hearing, Trial
 from ..models.trials import ReportKind
 from ..states import ApplicationState as S
 from .committee import conditions_acceptance_problems
@@ -71,15 +71,9 @@ def start_problems(application, now=None):
 
 
 def started_on(trial):
-    """The start date; a start fired from the file page is dated by its audit event."""
-    if trial is None:
-        return None
-    if trial.started_on is not None:
-        return trial.started_on
-    event = db.session.scalar(select(AuditEvent).where(
-        AuditEvent.application_id == trial.application_id, AuditEvent.action == "application.trial_started")
-        .order_by(AuditEvent.seq.desc()).limit(1))
-    return event.occurred_at.date() if event else None
+    """The start date, as start_trial recorded it: the only way a trial starts (Step.owner), so the audit
+    log is never asked (starts fired from the file page before that were backfilled by t15_door_facts)."""
+    return trial.started_on if trial is not None else None
 
 
 def start_deadline(application):
@@ -94,14 +88,9 @@ def start_deadline_passed(application, now=None):
 
 
 def extension_outcome(request):
-    """True (granted), False (refused) or None (pending); a decision fired from the file page counts too."""
-    if request.granted is not None:
-        return request.granted
-    event = db.session.scalar(select(AuditEvent).where(
-        AuditEvent.application_id == request.trial.application_id,
-        AuditEvent.action.in_(["application.extension_granted", "application.extension_refused"]),
-        AuditEvent.occurred_at >= request.filed_at).order_by(AuditEvent.seq).limit(1))
-    return None if event is None else event.action.endswith("granted")
+    """True (granted), False (refused) or None (pending), as decide_extension recorded it (the only way an
+    extension is decided; earlier decisions fired from the file page were backfilled by t15_door_facts)."""
+    return request.granted
 
 
 def effective_end(trial):
@@ -165,8 +154,12 @@ def hearings(application):
                               .order_by(Hearing.id)).all()
 
 
+# Cancelling takes away what the operator runs under, a trial or a temporary permit: they are heard first.
+HEARING_STAGES = (*TRIAL_STAGES, S.permit_active)
+
+
 def hearing_problems(application, now=None):
-    needs = S(application.state) in TRIAL_STAGES or start_deadline_passed(application, now)
+    needs = S(application.state) in HEARING_STAGES or start_deadline_passed(application, now)
     if needs and not hearings(application):
         return [_("Record the hearing before cancelling: the operator must be heard first.")]
     return []

@@ -24,7 +24,7 @@ from ..states import ApplicationState as S
 from ..viewhelpers import load_or_404, me, require
 from .views import bp
 
-WATCHED = (S.approved, *trial_rules.TRIAL_STAGES, S.result_reporting, S.evaluated)
+WATCHED = (S.approved, *trial_rules.HEARING_STAGES, S.result_reporting, S.evaluated)
 
 
 class PlanForm(FlaskForm):

@@ -55,8 +55,8 @@ def add_to_agenda(office, meeting, application):
         raise ValidationFailed(_("Only files that have finished the exemption check can go on the agenda."))
     with atomic():
         if S(application.state) == S.exemption_check:
-            application = fire(application, "to_committee", office, reason=_("On the agenda of “%(title)s”",
-                                                                             title=meeting.title))
+            application = fire(application, "to_committee", office, via="committee.add_to_agenda",
+                               reason=_("On the agenda of “%(title)s”", title=meeting.title))
         item = AgendaItem(meeting=meeting, application=application)
         db.session.add(item)
         db.session.flush()
@@ -124,7 +124,8 @@ def record_decision(chair, application, outcome, reasons, conditions=(), cited_r
     clashes = sites.clash_summary(application)
     with atomic():
         application = fire(application, outcome, chair, reason=reasons, conditions=conditions,
-                           cited_reviews=review_ids, cited_opinions=opinion_ids, clashes=clashes)
+                           cited_reviews=review_ids, cited_opinions=opinion_ids, clashes=clashes,
+                           via="committee.record_decision")
         event = db.session.scalars(select(AuditEvent).where(
             AuditEvent.application_id == application.id,
             AuditEvent.action == f"application.{PAST_TENSE[outcome]}").order_by(AuditEvent.seq.desc())).first()

@@ -87,7 +87,8 @@ def record_evaluation(office, application, scores, outcome, zone_codes=(), notes
         db.session.add(evaluation)
         db.session.flush()
         fire(application, "evaluate", office, reason=EvaluationOutcome(outcome).label, outcome=outcome,
-             zones=evaluation.scale_up_zones, weighted_score=evaluation.weighted_score)
+             zones=evaluation.scale_up_zones, weighted_score=evaluation.weighted_score,
+             via="evaluation.record_evaluation")
         record("trial.evaluated", evaluation, application=application, actor=office,
                data={"scores": scores, **counted, "outcome": outcome, "zones": evaluation.scale_up_zones,
                      "weighted_score": evaluation.weighted_score})

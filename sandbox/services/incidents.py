@@ -99,7 +99,7 @@ def report_incident(operator, application, data):
         if incident.severity == Severity.critical and S(application.state) == S.trial_active:
             fire(application, "suspend_for_incident", SYSTEM,
                  reason=_("Critical incident #%(id)d: %(text)s", id=incident.id, text=incident.description[:200]),
-                 incident_id=incident.id)
+                 incident_id=incident.id, via="incidents.report_incident")
     return incident
 
 

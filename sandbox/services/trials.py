@@ -111,7 +111,7 @@ def start_trial(applicant, application, now=None):
     now = now or datetime.now(timezone.utc)
     with atomic():
         trial = _ensure_trial(application, applicant)
-        application = fire(application, "start_trial", applicant, now=now)
+        application = fire(application, "start_trial", applicant, now=now, via="trials.start_trial")
         trial.started_on = now.date()
         trial.ends_on = trial.ends_on or application.period_end
         db.session.flush()
@@ -133,7 +133,8 @@ def request_extension(applicant, application, months, reason, now=None):
         trial = _ensure_trial(application, applicant)
         request = ExtensionRequest(trial=trial, months=months, reason=reason, filed_by_id=applicant.id)
         db.session.add(request)
-        fire(application, "request_extension", applicant, reason=reason, months=months, now=now)
+        fire(application, "request_extension", applicant, reason=reason, months=months, now=now,
+             via="trials.request_extension")
         db.session.flush()
         record("trial.extension_request_filed", request, application=application, actor=applicant,
                data={"months": months, "new_end": add_months(effective_end(trial), months)})
@@ -147,7 +148,8 @@ def decide_extension(office, application, grant, reason=""):
         raise ValidationFailed(_("There is no extension request to decide."))
     with atomic():
         request = pending[-1]
-        fire(application, "grant_extension" if grant else "refuse_extension", office, reason=reason)
+        fire(application, "grant_extension" if grant else "refuse_extension", office, reason=reason,
+             via="trials.decide_extension")
         request.granted, request.decided_at = bool(grant), datetime.now(timezone.utc)
         db.session.flush()
         record("trial.extension_decided", request, application=application, actor=office,
@@ -161,7 +163,8 @@ def request_law_amendment(applicant, application, law, reason, now=None):
         trial = _ensure_trial(application, applicant)
         request = AmendmentRequest(trial=trial, law=law[:300], reason=reason, filed_by_id=applicant.id)
         db.session.add(request)
-        fire(application, "request_law_amendment", applicant, reason=reason, law=law, now=now)
+        fire(application, "request_law_amendment", applicant, reason=reason, law=law, now=now,
+             via="trials.request_law_amendment")
         db.session.flush()
         record("trial.amendment_request_filed", request, application=application, actor=applicant,
                data={"law": law})

@@ -20,7 +20,7 @@ from ..models import Application, Notification, Zone
 from ..states import ApplicationState as S
 from ..transaction import atomic
 from ..workflow import clocks
-from ..workflow.machine import MACHINES, PAST_TENSE, SYSTEM, steps_for, triggers_from, who_may
+from ..workflow.machine import MACHINES, PAST_TENSE, SYSTEM, owner_of, steps_for, triggers_from, who_may
 from .duties import note_office_duty
 from .letters import LETTER_KINDS
 from .notifications import prepare_transition_notices, transition_notice_rows, transition_recipients
@@ -55,6 +55,14 @@ def _ensure_allowed(actor, application, trigger):
     policy.ensure(actor, f"application.{trigger}", application)
 
 
+def _ensure_through_owner(trigger, via):
+    """A trigger whose records a service writes (Step.owner) fires only through that service, so the change
+    never happens without them; any other caller, the file page's generic route first, is sent there."""
+    owner = owner_of(trigger)
+    if owner is not None and via != owner.verb:
+        raise GuardFailed(_("This action is done on its own page."), [str(owner.page)])
+
+
 def _apply_effects(application, trigger, source, dest, now, reason, data):
     """Columns that belong to a transition, set in the same flush as the state."""
     if trigger == "submit" and application.submitted_at is None:
@@ -69,8 +77,11 @@ def _apply_effects(application, trigger, source, dest, now, reason, data):
         application.supplement_from = None
 
 
-def fire(application, trigger, actor, *, reason="", expected_version=None, now=None, **data):
+def fire(application, trigger, actor, *, reason="", expected_version=None, now=None, via=None, **data):
     """Fire `trigger` on `application` as `actor` (a User or SYSTEM). Returns the application.
+
+    `via` is the service verb firing a trigger it owns (`"trials.start_trial"`, see Step.owner); without
+    it such a trigger is refused.
 
     Everything that only reads runs first; the audit event is recorded last, right before commit,
     because the audit-head lock it takes serialises every writer until then (only the notices, which
@@ -89,6 +100,7 @@ def fire(application, trigger, actor, *, reason="", expected_version=None, now=N
                 raise InvalidTransition(_("This file has moved on to “%(state)s”; that action no longer applies.",
                                           state=S(locked.state).label))
             _ensure_allowed(actor, locked, trigger)
+            _ensure_through_owner(trigger, via)
             if any(s.needs_reason for s in steps) and not reason:
                 raise GuardFailed(_("Give a reason."), [_("Give a reason.")])
             # Read before the first change, so the changes go out in one flush (a query after a
@@ -156,6 +168,10 @@ def available_triggers(application, user):
         # A supplement's answer and an approval's conditions come with their own forms.
         guarded_by_form = trigger in {"answer_supplement", "approve_with_conditions"}
         reasons = refused or ([] if guarded_by_form else blocking_reasons(application, trigger, actor=user))
+        owner = owner_of(trigger)
+        if owner is not None and not refused:
+            # Offered where it is done, never as a button here: the generic route would refuse it.
+            reasons = [*reasons, str(owner.page)]
         actions.append({
             "trigger": trigger, "label": str(step.label), "enabled": not reasons, "reasons": reasons,
             "needs_reason": step.needs_reason, "style": step.style,

@@ -46,10 +46,10 @@ def test_to_committee_needs_an_opinion_on_every_requested_exemption(cast):
         cast.review(application, reviewer)
     fire(application, "close_review", cast.office)
     with pytest.raises(GuardFailed) as excinfo:
-        fire(application, "to_committee", cast.office)
+        fire(application, "to_committee", cast.office, via="committee.add_to_agenda")
     assert "No authority opinion" in excinfo.value.reasons[0]
     cast.opinion(application)
-    fire(application, "to_committee", cast.office)
+    fire(application, "to_committee", cast.office, via="committee.add_to_agenda")
     assert application.state == S.committee
 
 

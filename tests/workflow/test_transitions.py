@@ -40,7 +40,9 @@ def file_in(instrument, state, **kwargs):
 
 
 def data_for(step):
-    return {"reason": "because", "answer": "here it is", "now": datetime.now(timezone.utc)}
+    # A trigger a service owns is fired the way that service fires it (see test_service_owned_triggers.py).
+    via = {"via": step.owner.verb} if step.owner else {}
+    return {"reason": "because", "answer": "here it is", "now": datetime.now(timezone.utc), **via}
 
 
 @pytest.mark.parametrize("instrument,step", ALL_STEPS, ids=IDS)

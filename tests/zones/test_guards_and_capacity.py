@@ -67,6 +67,6 @@ def test_start_trial_is_blocked_by_the_capacity_guard(db):
     ApplicationFactory(zone=zone, state=S.trial_active, period_start=date(2026, 1, 1), period_end=date(2027, 1, 1))
     waiting = ApplicationFactory(zone=zone, state=S.approved)
     with pytest.raises(GuardFailed) as excinfo:
-        fire(waiting, "start_trial", waiting.created_by)
+        fire(waiting, "start_trial", waiting.created_by, via="trials.start_trial")
     assert any("is at capacity" in r for r in excinfo.value.reasons)
     assert waiting.state == S.approved
