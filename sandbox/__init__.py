@@ -52,32 +52,12 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    from .admin.views import bp as admin_bp
-    from .applicant import steps  # noqa: F401  (registers the form steps on the applicant blueprint)
-    from .applicant import trials as applicant_trials  # noqa: F401  (operator trial pages)
-    from .secretariat import trials as office_trials  # noqa: F401  (trial supervision, feedback moderation)
-    from .public import register  # noqa: F401  (public register and citizen feedback)
-    from .secretariat import zones  # noqa: F401  (zone registry routes on the secretariat blueprint)
-    from .files import letters  # noqa: F401  (decision letters as PDF on the files blueprint)
-    from .auditor import decisions  # noqa: F401  (decision log routes on the auditor blueprint)
-    from .files import decisions as file_decisions  # noqa: F401  (decision panel on the file page)
-    from .applicant.views import bp as applicant_bp
-    from .auditor.views import bp as auditor_bp
-    from .auth.views import bp as auth_bp
+    from . import admin, applicant, auditor, auth, authority, casefile, committee, notices, office, public, review
     from .errorpages import register_error_pages
-    from .files.views import bp as files_bp
-    from .authority.views import bp as authority_bp
-    from .committee.views import bp as committee_bp
     from .navigation import register_navigation
-    from .public.views import bp as public_bp
-    from .review.views import bp as review_bp
-    from .secretariat.views import bp as secretariat_bp
-    from .notices.views import bp as notices_bp
-    from .secretariat.dashboard import bp as dashboard_bp
 
-    for bp in (public_bp, auth_bp, applicant_bp, files_bp, secretariat_bp, review_bp, authority_bp,
-               committee_bp, auditor_bp, admin_bp, notices_bp, dashboard_bp):
-        app.register_blueprint(bp)
+    for package in (public, auth, applicant, casefile, office, review, authority, committee, auditor, admin, notices):
+        app.register_blueprint(package.bp)
     register_error_pages(app)
     register_navigation(app)
 

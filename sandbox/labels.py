@@ -38,7 +38,9 @@ def options(pairs, blank=None):
 
 class Role(LabeledEnum):
     applicant = "applicant"
-    secretariat = "secretariat"
+    # The sandbox office. The stored value keeps its first name: hashed audit rows carry it as actor_role,
+    # and changing it would break every chain already written.
+    office = "secretariat"
     reviewer = "reviewer"
     authority = "authority"
     committee = "committee"
@@ -49,7 +51,7 @@ class Role(LabeledEnum):
     @classmethod
     def _labels(cls):
         return {
-            "applicant": _l("Applicant"), "secretariat": _l("Secretariat"), "reviewer": _l("Expert reviewer"),
+            "applicant": _l("Applicant"), "secretariat": _l("Sandbox office"), "reviewer": _l("Expert reviewer"),
             "authority": _l("Competent authority"), "committee": _l("Committee member"),
             "chair": _l("Committee chair"), "auditor": _l("Auditor"), "admin": _l("Administrator"),
         }

@@ -24,17 +24,17 @@ def _sections(user):
             _link(_("Organisations"), "applicant.organisations"),
         ]})
     staff = []
-    if policy.may(user, "secretariat.queue"):
-        staff.append(_link(_("Secretariat queue"), "secretariat.queue"))
-        staff.append(_link(_("Committee meetings"), "secretariat.meetings"))
-        staff.append(_link(_("Bulk assignment"), "secretariat.bulk_assign"))
+    if policy.may(user, "office.queue"):
+        staff.append(_link(_("Office queue"), "office.queue"))
+        staff.append(_link(_("Committee meetings"), "office.meetings"))
+        staff.append(_link(_("Bulk assignment"), "office.bulk_assign"))
     if policy.may(user, "dispute.queue"):
-        staff.append(_link(_("Organisation disputes"), "secretariat.disputes_list"))
+        staff.append(_link(_("Organisation disputes"), "office.disputes_list"))
     if policy.may(user, "trial.office"):
-        staff.append(_link(_("Trials"), "secretariat.trial_list"))
-        staff.append(_link(_("Citizen feedback"), "secretariat.feedback_queue"))
+        staff.append(_link(_("Trials"), "office.trial_list"))
+        staff.append(_link(_("Citizen feedback"), "office.feedback_queue"))
     if policy.may(user, "zone.manage"):
-        staff.append(_link(_("Zone registry"), "secretariat.zones"))
+        staff.append(_link(_("Zone registry"), "office.zones"))
     if policy.may(user, "review.queue"):
         staff.append(_link(_("My reviews"), "review.assignments"))
     if policy.may(user, "authority.queue"):
@@ -44,7 +44,7 @@ def _sections(user):
     if policy.may(user, "tie.record"):
         staff.append(_link(_("My organisation ties"), "review.ties"))
     if policy.may(user, "dashboard.view"):
-        staff.append(_link(_("Pipeline dashboard"), "dashboard.index"))
+        staff.append(_link(_("Pipeline dashboard"), "office.dashboard"))
     if staff:
         sections.append({"title": _("Work"), "links": staff})
     if policy.may(user, "auditor.console"):

@@ -63,7 +63,7 @@ def test_another_admin_grants_the_role_and_the_grant_is_audited(client, make_use
 
 
 def test_only_an_admin_changes_roles_even_through_the_service(make_user):
-    office, person = make_user(Role.secretariat), make_user(Role.applicant)
+    office, person = make_user(Role.office), make_user(Role.applicant)
     with pytest.raises(PermissionDenied):
         accounts.grant_role(office, person, Role.reviewer)
     with pytest.raises(PermissionDenied):
@@ -73,7 +73,7 @@ def test_only_an_admin_changes_roles_even_through_the_service(make_user):
 
 def test_an_admin_given_a_file_role_still_may_not_act_on_files(client, make_user, db):
     admin, colleague = make_user(Role.admin), make_user(Role.admin)
-    accounts.grant_role(colleague, admin, Role.secretariat)
+    accounts.grant_role(colleague, admin, Role.office)
     application = ApplicationFactory(state=S.submitted)
     assert not policy.may(admin, "application.screen", application)
     assert policy.refusals(admin, "application.screen", application) == [ADMIN_REASON]
@@ -104,7 +104,7 @@ def test_the_admin_role_excludes_every_file_act(make_user, role, action):
 def test_an_admin_is_neither_assigned_to_a_file_nor_seated_on_a_meeting(make_user):
     from datetime import date
     from sandbox.services import assignments, committee
-    admin, colleague, office = make_user(Role.admin), make_user(Role.admin), make_user(Role.secretariat)
+    admin, colleague, office = make_user(Role.admin), make_user(Role.admin), make_user(Role.office)
     accounts.grant_role(colleague, admin, Role.reviewer)
     accounts.grant_role(colleague, admin, Role.committee)
     application = ApplicationFactory(state=S.submitted)

@@ -3,13 +3,6 @@ between layers (and forbid circles between the modules of one low layer); this w
 graph of sandbox and fails on any circle at all, naming its modules and the imports that close it."""
 import grimp
 
-# Circles in blueprints that the views branch (issue 15, item 3) takes apart: tolerated only until it is
-# merged, then this set is emptied. A circle is tolerated when all its modules are in one of these sets.
-KNOWN_BLUEPRINT_CIRCLES = [
-    {"sandbox.applicant.disputes", "sandbox.applicant.views"},
-    {"sandbox.secretariat.assignments", "sandbox.secretariat.disputes", "sandbox.secretariat.meetings",
-     "sandbox.secretariat.views"},
-]
 
 
 def circles(graph):
@@ -60,8 +53,8 @@ def describe(graph, component):
 
 def test_no_circle_of_imports_in_sandbox():
     graph = grimp.build_graph("sandbox")
-    unexpected = [c for c in circles(graph) if not any(c <= known for known in KNOWN_BLUEPRINT_CIRCLES)]
-    assert not unexpected, "circles of imports:\n" + "\n".join(describe(graph, c) for c in unexpected)
+    found = circles(graph)
+    assert not found, "circles of imports:\n" + "\n".join(describe(graph, c) for c in found)
 
 
 def test_the_walk_finds_a_circle():

@@ -292,7 +292,7 @@ def test_office_role_is_needed_in_the_policy(db, squatted):
     dispute = OrganisationDispute(organisation=squatted, filed_by=UserFactory(roles=[Role.applicant]),
                                   registration_number=NUMBER, claimed_name="B", claimed_kind="company",
                                   statement="Ours.", state=DisputeState.open)
-    assert policy.may(UserFactory(roles=[Role.secretariat]), "dispute.resolve", dispute)
+    assert policy.may(UserFactory(roles=[Role.office]), "dispute.resolve", dispute)
     assert not policy.may(UserFactory(roles=[Role.admin]), "dispute.resolve", dispute)
     assert not policy.may(squatted.members[0], "dispute.evidence", dispute)
     db.session.rollback()

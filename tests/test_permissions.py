@@ -7,7 +7,7 @@ from .conftest import login
 
 ROLE_PAGES = {
     Role.applicant: "/applicant/",
-    Role.secretariat: "/office/",
+    Role.office: "/office/",
     Role.reviewer: "/review/",
     Role.authority: "/authority/",
     Role.committee: "/committee/",

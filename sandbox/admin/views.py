@@ -1,7 +1,6 @@
 """Administrators manage users and roles (not applications)."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 from sqlalchemy import select
 
 from ..bounds import query_text
@@ -10,16 +9,12 @@ from ..extensions import db
 from ..labels import Role
 from ..models import User
 from ..services import accounts
-from ..viewhelpers import load_or_404, me, require
+from ..viewhelpers import load_or_404, me
 from .forms import AccountStateForm, RoleChangeForm
+from .blueprint import bp
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-@bp.before_request
-@login_required
-def _only_admins():
-    require("admin.users")
 
 
 @bp.route("/users")

@@ -9,7 +9,7 @@ from ..models import OrganisationDispute
 from ..services import disputes
 from ..viewhelpers import load_or_404, me, require
 from .forms import DisputeForm
-from .views import bp
+from .blueprint import bp
 
 
 @bp.route("/organisations/disputes/new", methods=["GET", "POST"])

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from ..errors import StaleObject, ValidationFailed
 from ..extensions import db
-from ..files.views import details
+from ..pages.file_details import details
 from ..labels import DocumentKind, Instrument, LegalGround, TechCategory, options
 from ..models import Application, Document, ExemptionRequest, ExemptionType, Zone
 from ..services import applications, documents
@@ -20,7 +20,7 @@ from ..viewhelpers import load_or_404, me, require
 from ..workflow.machine import steps_for as workflow_steps
 from . import step_forms
 from .step_forms import DocumentUploadForm, ExemptionRequestForm
-from .views import bp
+from .blueprint import bp
 
 # Guards that check one field at a time: run against the draft as if only one step's fields
 # were as entered, each reason they give belongs to that step.
@@ -158,7 +158,7 @@ def _render(application, step, status=200, **forms):
 def _review_context(application, steps):
     where = where_to_fix(application, steps)
     missing = [(reason, where.get(reason)) for reason in blocking_reasons(application, "submit")]
-    submit = [{**a, "url": url_for("files.act", application_id=application.id, trigger=a["trigger"],
+    submit = [{**a, "url": url_for("casefile.act", application_id=application.id, trigger=a["trigger"],
                                    version=application.version)}
               for a in available_triggers(application, me()) if a["trigger"] == "submit" and a["enabled"]]
     rows = [(_("Title"), application.title), (_("Zone"), application.zone.name if application.zone else None),

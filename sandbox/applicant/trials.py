@@ -10,8 +10,8 @@ from ..errors import SandboxError
 from ..extensions import db
 from ..labels import DocumentKind, options
 from ..models import Application, Claim
-from ..models.trials import ReportKind
-from ..public.views import map_settings
+from ..pages.maps import map_settings
+from ..pages.trials import trial_context
 from ..rules import trials as trial_rules
 from ..rules import trial_reports as report_rules
 from ..services import feedback as feedback_service
@@ -21,7 +21,7 @@ from ..states import ApplicationState as S
 from ..viewhelpers import load_or_404, me, require
 from .trial_forms import (AmendmentForm, ClaimAnswerForm, ClaimForm, ExtensionForm, IncidentForm, InsuranceForm,
                           ReportForm, ResultReportForm)
-from .views import bp
+from .blueprint import bp
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -43,27 +43,6 @@ def _back(application):
     return redirect(url_for(".trial", application_id=application.id), code=303)
 
 
-def trial_context(application):
-    """Everything the trial pages show, as plain values."""
-    trial = trial_rules.trial_of(application)
-    state = S(application.state)
-    return {
-        "app": application, "state": state, "trial": trial,
-        "started_on": trial_rules.started_on(trial), "ends_on": trial_rules.effective_end(trial) if trial else application.period_end,
-        "request_deadline": trial_rules.request_deadline(trial) if trial else None,
-        "start_problems": trial_rules.start_problems(application) if state == S.approved else [],
-        "start_deadline": trial_rules.start_deadline(application),
-        "schedule": report_rules.schedule(trial), "result_report": trial_rules.result_report(trial),
-        "result_due": report_rules.result_report_due(application) if state == S.result_reporting else None,
-        "claims": incidents.claims_of(trial), "claim_clock": incidents.claim_clock,
-        "orders": trial.orders if trial else [], "deemed_valid": trial_rules.deemed_valid(application),
-        "extension_reasons": trial_rules.extension_problems(application, need_months=False)
-        if state == S.trial_active else [],
-        "amendment_reasons": trial_rules.amendment_problems(application, need_law=False)
-        if state == S.trial_active else [],
-        "extension_outcome": trial_rules.extension_outcome, "feedback": feedback_service.team_feedback(application),
-        "minimum_cover": trial_rules.MINIMUM_COVER, "states": S,
-    }
 
 
 def _render_trial(application, status=200, **forms):
@@ -248,7 +227,7 @@ def trial_panel(application):
     return {
         "operator_url": url_for("applicant.trial", application_id=application.id)
         if policy.may(user, "trial.operate", application) else None,
-        "office_url": url_for("secretariat.trial_detail", application_id=application.id)
+        "office_url": url_for("office.trial_detail", application_id=application.id)
         if policy.may(user, "trial.supervise", application) else None,
         "feedback": feedback_service.team_feedback(application) if policy.may(user, "feedback.view", application)
         else [],

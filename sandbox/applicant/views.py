@@ -1,7 +1,6 @@
 """The applicant portal: my organisations, my applications, starting a new one."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -13,11 +12,11 @@ from ..models import Application
 from ..services import accounts, applications, disputes
 from ..services.workflow import available_triggers
 from ..states import ApplicationState
-from ..viewhelpers import me, require
+from ..viewhelpers import me
 from ..workflow import clocks
 from .forms import JoinForm, NewApplicationForm, OrganisationForm
+from .blueprint import bp
 
-bp = Blueprint("applicant", __name__, url_prefix="/applicant")
 
 
 def _next_step(application, user):
@@ -35,10 +34,6 @@ def _next_step(application, user):
     return None
 
 
-@bp.before_request
-@login_required
-def _only_applicants():
-    require("applicant.portal")
 
 
 @bp.route("/")
@@ -122,5 +117,3 @@ def new():
     return render_template("applicant/new.html", form=form)
 
 
-# Routes registered on `bp` by their own modules (kept apart to stay small).
-from . import disputes as _dispute_views  # noqa: E402,F401

@@ -9,7 +9,7 @@ from ..models.committee import DecisionOutcome
 from ..services import decision_log
 from ..viewhelpers import me, require
 from .forms import DecisionLogFilterForm
-from .views import bp
+from .blueprint import bp
 
 
 def _export_urls(filters):

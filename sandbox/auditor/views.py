@@ -4,8 +4,7 @@ import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from flask import Blueprint, Response, render_template, request, stream_with_context, url_for
-from flask_login import login_required
+from flask import Response, render_template, request, stream_with_context, url_for
 from sqlalchemy import select
 
 from ..audit import chain as chain_module
@@ -17,15 +16,11 @@ from ..extensions import db
 from ..models import AuditEvent, Zone
 from ..viewhelpers import me, require
 from .forms import AuditSearchForm
+from .blueprint import bp
 
-bp = Blueprint("auditor", __name__, url_prefix="/audit")
 PAGE = 50
 
 
-@bp.before_request
-@login_required
-def _only_auditors():
-    require("auditor.console")
 
 
 def _search_form():

@@ -1,7 +1,7 @@
 """Register, log in and out, change password, see and end sessions, choose the language."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -11,8 +11,8 @@ from ..i18n import LANG_COOKIE
 from ..security import SESSION_TOKEN_KEY
 from ..services import accounts, registration, sessions
 from .forms import EndSessionForm, LanguageForm, LoginForm, PasswordForm, RegisterForm
+from .blueprint import bp
 
-bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 def _safe_next(target):

@@ -1,8 +1,7 @@
 """Competent authorities: quick confirmations to answer and, per requested exemption, an opinion
 (consent, consent with conditions, objection) with typed conditions."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -15,19 +14,15 @@ from ..models.committee import ConditionKind
 from ..models.reviews import AssignmentRole, Verdict
 from ..rules import reviews as review_rules
 from ..rules import conflicts as conflict_rules
-from ..services import conflicts, reviews
+from ..services import reviews
 from ..states import ApplicationState
 from ..viewhelpers import load_or_404, me, require
 from ..workflow import clocks
+from .blueprint import bp
 
-bp = Blueprint("authority", __name__, url_prefix="/authority")
 CONDITION_ROWS = 3
 
 
-@bp.before_request
-@login_required
-def _only_authorities():
-    require("authority.queue")
 
 
 @bp.route("/")

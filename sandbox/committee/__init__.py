@@ -1,0 +1,5 @@
+"""The committee's agenda, votes and decisions.
+
+The blueprint and, below, every module that adds routes to it: this list is where its routes are found."""
+from . import views  # noqa: F401
+from .blueprint import bp  # noqa: F401

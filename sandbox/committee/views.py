@@ -1,8 +1,7 @@
 """Committee members: their meetings' agendas, the file summary with reviews and opinions, votes
 (recusal with a reason), and the chair's decision record."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 from sqlalchemy import select
 
 from .. import policy, sites
@@ -15,19 +14,15 @@ from ..rules import committee as committee_rules
 from ..rules import reviews as review_rules
 from ..rules import conflicts as conflict_rules
 from ..rules.conditions import format_parameters
-from ..services import committee, conflicts, reviews
+from ..services import committee
 from ..states import ApplicationState
 from ..viewhelpers import load_or_404, me, require
 from .forms import MAX_CONDITIONS, DecisionForm, VoteForm, form_errors
+from .blueprint import bp
 
-bp = Blueprint("committee", __name__, url_prefix="/committee")
 BLANK_CONDITIONS = 2
 
 
-@bp.before_request
-@login_required
-def _only_members():
-    require("committee.queue")
 
 
 @bp.route("/")

@@ -13,7 +13,7 @@ class StageClock(db.Model):
     __tablename__ = "stage_clocks"
     __table_args__ = (
         sa.Index("ix_stage_clocks_open_due", "ended_at", "due_at"),
-        # The office queue walks running dated clocks in due order (sandbox/secretariat/queue.py).
+        # The office queue walks running dated clocks in due order (sandbox/office/queue.py).
         sa.Index("ix_stage_clocks_running_due", "due_at", "application_id",
                  postgresql_where=sa.text("ended_at IS NULL AND paused_at IS NULL AND due_at IS NOT NULL"),
                  sqlite_where=sa.text("ended_at IS NULL AND paused_at IS NULL AND due_at IS NOT NULL")),

@@ -1,1 +1,5 @@
-"""The in-app notification centre, the admin view of failed email deliveries, and the tick CLI."""
+"""Each person's notices, and the notification settings the administrator keeps.
+
+The blueprint and, below, every module that adds routes to it: this list is where its routes are found."""
+from . import views  # noqa: F401
+from .blueprint import bp  # noqa: F401

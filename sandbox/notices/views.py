@@ -1,7 +1,6 @@
 """Notification centre: my notices (unread first), mark read, mark all read; admins see failed emails."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 
 from ..bounds import db_int
 from ..models import EmailStatus, Notification
@@ -9,14 +8,10 @@ from ..services import delivery, notifications
 from ..services.letters import LANGUAGES
 from ..viewhelpers import load_or_404, me, require
 from .forms import ConfirmForm
+from .blueprint import bp
 
-bp = Blueprint("notices", __name__, url_prefix="/notices")
 
 
-@bp.before_request
-@login_required
-def _logged_in():
-    pass
 
 
 def _own(notification_id):

@@ -16,7 +16,7 @@ from .disputes import DISPUTE_ACTIONS, may_dispute_action
 from .review import may_review_action, roles_allow_review_action
 from .trials import may_trial_action
 
-STAFF = frozenset({Role.secretariat, Role.reviewer, Role.authority, Role.committee, Role.chair,
+STAFF = frozenset({Role.office, Role.reviewer, Role.authority, Role.committee, Role.chair,
                    Role.auditor, Role.admin})
 
 # Actions decided by role alone.
@@ -25,8 +25,8 @@ ROLE_ACTIONS = {
     "admin.roles": {Role.admin},
     "auditor.console": {Role.auditor},
     "audit.export": {Role.auditor},
-    "secretariat.queue": {Role.secretariat},
-    "zone.manage": {Role.secretariat},
+    "office.queue": {Role.office},
+    "zone.manage": {Role.office},
     "review.queue": {Role.reviewer},
     "authority.queue": {Role.authority},
     "committee.queue": {Role.committee, Role.chair},
@@ -35,13 +35,13 @@ ROLE_ACTIONS = {
     "organisation.create": {Role.applicant},
     "organisation.join": {Role.applicant},
     "workflow.diagram": {Role.applicant, *STAFF},
-    "assignment.manage": {Role.secretariat},
-    "clashes.view": {Role.secretariat, Role.committee, Role.chair},
-    "meeting.manage": {Role.secretariat},
+    "assignment.manage": {Role.office},
+    "clashes.view": {Role.office, Role.committee, Role.chair},
+    "meeting.manage": {Role.office},
     "decision_log.export": {Role.auditor},
     "tie.record": {Role.reviewer, Role.authority, Role.committee, Role.chair},
     "notifications.admin": {Role.admin},
-    "dashboard.view": {Role.secretariat, Role.committee, Role.chair, Role.auditor},
+    "dashboard.view": {Role.office, Role.committee, Role.chair, Role.auditor},
 }
 
 # Decided per object in policy/review.py (assignments, votes, decisions, conditions).

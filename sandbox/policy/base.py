@@ -5,7 +5,7 @@ from ..rules.reviews import has_unconflicted_assignment
 from ..states import ApplicationState as S
 
 # Who sees a file once it has left the applicant's hands (assignments narrow this in the Review issue).
-READ_ALL_FILES = {Role.secretariat, Role.auditor}
+READ_ALL_FILES = {Role.office, Role.auditor}
 
 
 def roles_of(user):

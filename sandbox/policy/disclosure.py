@@ -134,7 +134,7 @@ CAPACITY = {
 }
 # For an action done in several capacities: the most guarded one the actor holds comes first.
 ROLE_CAPACITY = (({Role.committee, Role.chair}, "committee"), ({Role.reviewer}, "reviewer"),
-                 ({Role.authority}, "authority"), ({Role.secretariat, Role.admin}, "office"),
+                 ({Role.authority}, "authority"), ({Role.office, Role.admin}, "office"),
                  ({Role.auditor}, "auditor"), ({Role.applicant}, "applicant"))
 
 
@@ -168,7 +168,7 @@ def audience_of(user, application):
         return Audience.auditor
     if Role.applicant in roles and application.organisation_id in user.organisation_ids:
         return Audience.applicant
-    for held, audience in (({Role.committee, Role.chair}, Audience.committee), ({Role.secretariat}, Audience.office),
+    for held, audience in (({Role.committee, Role.chair}, Audience.committee), ({Role.office}, Audience.office),
                            ({Role.authority}, Audience.authority), ({Role.reviewer}, Audience.reviewer)):
         if roles & held:
             return audience

@@ -13,7 +13,7 @@ def resolve_problems(user, dispute):
     """Why `user` may not resolve `dispute` (empty: they may). The office decides; nobody decides a
     dispute they filed or one over an organisation they belong to."""
     problems = []
-    if Role.secretariat not in roles_of(user):
+    if Role.office not in roles_of(user):
         problems.append(_("Only the sandbox office resolves disputes."))
     if not dispute.is_open:
         problems.append(_("This dispute is resolved already."))
@@ -29,11 +29,11 @@ def may_dispute_action(user, action, dispute=None):
     if action == "organisation.dispute":
         return Role.applicant in roles
     if action == "dispute.queue":
-        return Role.secretariat in roles
+        return Role.office in roles
     if action in {"dispute.view", "dispute.evidence"}:
         # The evidence is the filer's (often a registration certificate): the office and the filer see it,
         # the registered holder does not.
-        return dispute is not None and (Role.secretariat in roles
+        return dispute is not None and (Role.office in roles
                                         or dispute.filed_by_id == getattr(user, "id", None))
     if action == "dispute.resolve":
         return dispute is not None and not resolve_problems(user, dispute)

@@ -9,9 +9,9 @@ TRIAL_ACTIONS = frozenset({"trial.view", "trial.operate", "trial.supervise", "fe
 def may_trial_action(user, action, obj=None):
     roles = roles_of(user)
     if action in {"feedback.moderate", "trial.office"}:
-        return Role.secretariat in roles
+        return Role.office in roles
     if action == "trial.supervise":
-        return Role.secretariat in roles
+        return Role.office in roles
     if action == "trial.operate":
         return Role.applicant in roles and obj is not None and is_member(user, obj)
     if action == "trial.view":
@@ -19,5 +19,5 @@ def may_trial_action(user, action, obj=None):
     if action == "feedback.view":
         # The operator, the office and the committee (members who may see the file) read citizen feedback.
         return obj is not None and may_view_application(user, obj) and bool(
-            roles & {Role.applicant, Role.secretariat, Role.committee, Role.chair, Role.auditor})
+            roles & {Role.applicant, Role.office, Role.committee, Role.chair, Role.auditor})
     return False

@@ -4,7 +4,7 @@ has approved its redacted summary, on the zone map; and citizen feedback on runn
 register_row() is the one place that decides what the public sees of a file: title, organisation,
 zone, period, state, the approved summary, the conditions' wording, the decision's outcome and date,
 and the evaluation's outcome. Never the application's own texts, documents, claims or contacts."""
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -21,8 +21,8 @@ from ..rules.committee import latest_decision
 from ..rules.trials import effective_end, trial_of
 from ..services import feedback as feedback_service
 from ..states import ApplicationState as S
-from . import mapdata
-from .views import bp, map_settings
+from ..pages import maps
+from .blueprint import bp
 
 RUNNING = (S.trial_active, S.suspended, S.extension_review, S.amendment_pending)
 FINISHED = (S.result_reporting, S.evaluated, S.closed, S.permanent, S.temporary_permit, S.cancelled)
@@ -101,7 +101,7 @@ def _collection(applications):
     facts = public_facts(applications)
     zone_ids = {a.zone_id for a in applications if a.zone_id}
     zones = db.session.scalars(select(Zone).where(Zone.id.in_(zone_ids)).order_by(Zone.code)).all() if zone_ids else []
-    features = [mapdata.zone_feature(z) for z in zones if z.boundary_geojson]
+    features = [maps.zone_feature(z) for z in zones if z.boundary_geojson]
     features += [_feature(a, register_row(a, facts[a.id])) for a in applications
                  if a.site_geojson and S(a.state) not in (S.approved, S.rejected)]
     return {"type": "FeatureCollection", "features": features}
@@ -115,7 +115,7 @@ def register():
     groups = [(_("Running trials"), [r for a, r in rows if S(a.state) in RUNNING]),
               (_("Finished trials"), [r for a, r in rows if S(a.state) in FINISHED]),
               (_("Decisions awaiting a start, and rejections"), [r for a, r in rows if S(a.state) in (S.approved, S.rejected)])]
-    return render_template("public/register.html", groups=groups, map=map_settings(), states=S)
+    return render_template("public/register.html", groups=groups, map=maps.map_settings(), states=S)
 
 
 @bp.route("/register/map.geojson")
@@ -126,7 +126,7 @@ def register_geojson():
 @bp.route("/register/<int:application_id>")
 def register_detail(application_id):
     application = _published_or_404(application_id)
-    return render_template("public/register_detail.html", row=register_row(application), map=map_settings(), states=S,
+    return render_template("public/register_detail.html", row=register_row(application), map=maps.map_settings(), states=S,
                            feedback=feedback_service.published_feedback(application))
 
 
@@ -151,4 +151,4 @@ def register_feedback(application_id):
             return redirect(url_for(".register_detail", application_id=application.id), code=303)
     status = 422 if form.is_submitted() else 200
     return render_template("public/register_feedback.html", row=register_row(application), form=form,
-                           map=map_settings()), status
+                           map=maps.map_settings()), status

@@ -1,5 +1,5 @@
 """Pages anyone may see without logging in: home, zones (with maps), the exemption catalogue."""
-from flask import Blueprint, abort, current_app, jsonify, render_template
+from flask import abort, jsonify, render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -10,9 +10,9 @@ from ..labels import Instrument, TechCategory
 from ..models import ExemptionType, Zone
 from ..rules.zones import capacity_view, capacity_views
 from ..states import ApplicationState
-from . import mapdata
+from ..pages import maps
+from .blueprint import bp
 
-bp = Blueprint("public", __name__)
 
 
 @bp.route("/")
@@ -32,10 +32,6 @@ def _zone_or_404(code):
     return zone
 
 
-def map_settings():
-    """What every map partial needs from the configuration."""
-    return {"tile_url": current_app.config.get("MAP_TILE_URL", ""),
-            "tile_attribution": current_app.config.get("MAP_TILE_ATTRIBUTION", "")}
 
 
 @bp.route("/zones")
@@ -43,26 +39,26 @@ def zone_list():
     zones = _zones()
     capacities = capacity_views(zones)
     return render_template("public/zone_list.html", zones=zones, categories=TechCategory, instruments=Instrument,
-                           capacities=capacities, trials=[mapdata.public_trial_row(a) for a in mapdata.public_trials()],
-                           map=map_settings(), states=ApplicationState)
+                           capacities=capacities, trials=[maps.public_trial_row(a) for a in maps.public_trials()],
+                           map=maps.map_settings(), states=ApplicationState)
 
 
 @bp.route("/zones/map.geojson")
 def zones_geojson():
     zones = _zones()
     capacities = capacity_views(zones)
-    return jsonify(mapdata.feature_collection(zones, mapdata.public_trials(), capacities))
+    return jsonify(maps.feature_collection(zones, maps.public_trials(), capacities))
 
 
 @bp.route("/zones/<code>/map.geojson")
 def zone_geojson(code):
     zone = _zone_or_404(code)
-    return jsonify(mapdata.feature_collection([zone], mapdata.public_trials(zone), {zone.id: capacity_view(zone)}))
+    return jsonify(maps.feature_collection([zone], maps.public_trials(zone), {zone.id: capacity_view(zone)}))
 
 
 def public_trial_chart(trials):
     """Bar-chart data (and its table) of the zone's public trials by state."""
-    counts = {state: 0 for state in mapdata.PUBLIC_TRIAL_STATES}
+    counts = {state: 0 for state in maps.PUBLIC_TRIAL_STATES}
     for row in trials:
         counts[ApplicationState(row["state"])] += 1
     return {"title": _("Trials by state"), "label": _("Trials"),
@@ -73,11 +69,11 @@ def public_trial_chart(trials):
 @bp.route("/zones/<code>")
 def zone_detail(code):
     zone = _zone_or_404(code)
-    trials = [mapdata.public_trial_row(a) for a in mapdata.public_trials(zone)]
+    trials = [maps.public_trial_row(a) for a in maps.public_trials(zone)]
     drawn_area = sites.area_m2(zone.boundary_geojson) if zone.boundary_geojson else None
     return render_template("public/zone_detail.html", zone=zone, categories=TechCategory, instruments=Instrument,
                            capacity=capacity_view(zone), trials=trials, chart=public_trial_chart(trials),
-                           drawn_area=drawn_area, map=map_settings(), states=ApplicationState)
+                           drawn_area=drawn_area, map=maps.map_settings(), states=ApplicationState)
 
 
 @bp.route("/exemptions")

@@ -2,9 +2,8 @@
 content, the rubric review, and everyone's organisation ties. Authorities and committee members use
 the answer, declaration and ties routes too."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -19,18 +18,7 @@ from ..rules import conflicts as conflict_rules
 from ..rules import reviews as review_rules
 from ..services import assignments, conflicts, reviews
 from ..viewhelpers import load_or_404, me, require
-
-bp = Blueprint("review", __name__, url_prefix="/review")
-# Answering an assignment, declaring conflicts and recording ties are for every assignee.
-SHARED = {"review.accept", "review.decline", "review.declare", "review.ties"}
-
-
-@bp.before_request
-@login_required
-def _only_reviewers():
-    if request.endpoint in SHARED:
-        return
-    require("review.queue")
+from .blueprint import bp
 
 
 def _flash_error(exc):

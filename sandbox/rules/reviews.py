@@ -69,7 +69,7 @@ def has_unconflicted_assignment(user, application):
 def visible_reviews(user, application):
     """Staff and committee see every review; a reviewer only after submitting their own."""
     reviews = [a.review for a in _reviewer_assignments(application) if a.review is not None]
-    if user.role_set & {Role.secretariat, Role.auditor, Role.committee, Role.chair}:
+    if user.role_set & {Role.office, Role.auditor, Role.committee, Role.chair}:
         return reviews
     if any(r.assignment.user_id == user.id for r in reviews):
         return reviews

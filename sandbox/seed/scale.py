@@ -247,7 +247,7 @@ def add_organisation(batch, number, password_hash, when):
 
 
 STAFF = (  # (role, how many for n files, e-mail stem)
-    (Role.secretariat, lambda n: max(3, n // 10_000), "office"),
+    (Role.office, lambda n: max(3, n // 10_000), "office"),
     (Role.reviewer, lambda n: max(12, n // 100), "reviewer"),
     (Role.authority, lambda n: max(3, n // 5_000), "authority"),
     (Role.committee, lambda n: 6, "committee"),

@@ -22,7 +22,7 @@ class Life:
     def __init__(self, batch, context, rng, row, applicant):
         self.batch, self.context, self.rng, self.row, self.applicant = batch, context, rng, row, applicant
         staff = context["staff"]
-        self.office = rng.choice(staff[Role.secretariat])
+        self.office = rng.choice(staff[Role.office])
         self.clocks = []
         self.request_ids = []
         self.review_ids = []
@@ -200,7 +200,7 @@ def actor_for(life, step):
         return life.applicant
     if Role.chair in step.who:
         return life.context["staff"][Role.chair][0]
-    if Role.secretariat in step.who:
+    if Role.office in step.who:
         return life.office
     return (None, SYSTEM, SYSTEM)
 

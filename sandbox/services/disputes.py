@@ -118,11 +118,11 @@ def _tell_about_filing(dispute, organisation):
         notify([dispute.filed_by], "organisation.dispute_filed",
                _("Your dispute over registration number %(number)s was filed", number=number),
                _("The sandbox office will verify your evidence and tell you its decision."), mine)
-        notify(users_with_role(Role.secretariat), "organisation.dispute_filed",
+        notify(users_with_role(Role.office), "organisation.dispute_filed",
                _("Organisation dispute: %(number)s", number=number),
                _("%(claimed)s disputes the registration of %(name)s under number %(number)s.",
                  claimed=dispute.claimed_name, name=organisation.name, number=number),
-               site_path("secretariat.dispute_show", dispute_id=dispute.id))
+               site_path("office.dispute_show", dispute_id=dispute.id))
 
 
 def resolve_dispute(officer, dispute, outcome, note, now=None):

@@ -79,8 +79,8 @@ def _tell_office(application, incident):
                     file=application.reference or application.display_title)
         body = incident.description + ("\n" + _("The incident happened outside the zone.") if incident.outside_zone
                                        else "")
-    notify(users_with_role(Role.secretariat), "trial.incident", subject, body,
-           site_path("secretariat.trial_detail", application_id=application.id), application)
+    notify(users_with_role(Role.office), "trial.incident", subject, body,
+           site_path("office.trial_detail", application_id=application.id), application)
 
 
 def report_incident(operator, application, data):

@@ -142,7 +142,7 @@ class TransitionNotices:
 def transition_recipients(application, trigger):
     """Who hears of `trigger` on the file: (the organisation's members, the office or [])."""
     members = _member_recipients(application)
-    return members, _role_recipients(Role.secretariat) if trigger in OFFICE_TRIGGERS else []
+    return members, _role_recipients(Role.office) if trigger in OFFICE_TRIGGERS else []
 
 
 def prepare_transition_notices(application, trigger, source, dest, actor, reason, action=None,
@@ -154,7 +154,7 @@ def prepare_transition_notices(application, trigger, source, dest, actor, reason
     if action in LETTER_KINDS:
         application.zone, application.organisation  # noqa: B018 - loaded here, outside the lock
     members, office = recipients if recipients is not None else transition_recipients(application, trigger)
-    link = site_path("files.show", application_id=application.id)
+    link = site_path("casefile.show", application_id=application.id)
     event = pending_event(action or f"application.{trigger}", actor, {"reason": reason} if reason else {},
                           source, dest)
     with force_locale(_default_locale()):

@@ -1,4 +1,4 @@
-"""Reminders before and after due dates, and escalation of overdue items to the secretariat.
+"""Reminders before and after due dates, and escalation of overdue items to the office.
 
 Every kind of deadline is a *rule*: a function `(now) -> DueItems` registered with @rule. The
 engine below does the rest (which reminder is due today, who hears, dedupe keys). The Trials issue
@@ -37,7 +37,7 @@ class DueItem:
     recipients: tuple     # users reminded
     link: str = ""
     application: object = None
-    escalate: bool = True  # overdue → daily notice to the secretariat
+    escalate: bool = True  # overdue → daily notice to the office
 
 
 RULES = {}
@@ -113,13 +113,13 @@ def _open_clocks(stages=None, exclude=()):
 def _clock_item(clock, recipients, what, escalate=True):
     application = clock.application
     return DueItem(key=f"clock:{clock.id}", due=clock.due_at.date(), what=what, recipients=tuple(recipients),
-                   link=site_path("files.show", application_id=application.id), application=application,
+                   link=site_path("casefile.show", application_id=application.id), application=application,
                    escalate=escalate)
 
 
 @rule("stage")
 def stage_clocks(now):
-    office = users_with_role(Role.secretariat)
+    office = users_with_role(Role.office)
     for clock in _open_clocks(exclude=APPLICANT_STAGES):
         yield _clock_item(clock, office, _("%(file)s in “%(stage)s”", stage=S(clock.stage).label,
                                            file=_label(clock.application)))
@@ -164,7 +164,7 @@ def assignments(now):
             what = _("Authority opinion on %(file)s", file=_label(application))
         yield DueItem(key=f"assignment:{assignment.id}", due=assignment.due_date, what=what,
                       recipients=(assignment.user,), application=application,
-                      link=site_path("files.show", application_id=application.id))
+                      link=site_path("casefile.show", application_id=application.id))
 
 
 # ---- trial rules (reports, claims, extension and amendment window, correction orders) -------------
@@ -259,14 +259,14 @@ def send_reminders(now, report):
 
 
 def escalate_overdue(now, report):
-    """At most one notice per overdue item per day to the secretariat."""
+    """At most one notice per overdue item per day to the office."""
     today = now.date()
     office = None
     with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "ko")):
         for name, item in due_items(now):
             if not item.escalate or item.due >= today:
                 continue
-            office = office if office is not None else users_with_role(Role.secretariat)
+            office = office if office is not None else users_with_role(Role.office)
             days = (today - item.due).days
             subject = _("Overdue by %(n)d days: %(what)s", n=days, what=item.what)
             body = _("%(what)s was due on %(due)s and is still open.", what=item.what,

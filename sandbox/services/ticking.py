@@ -88,7 +88,7 @@ def flag_start_deadlines(now, report):
     items = [item for item in reminders.start_deadlines(now) if item.due < now.date()]
     if not items:
         return
-    office = users_with_role(Role.secretariat)
+    office = users_with_role(Role.office)
     with atomic(), force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "ko")):
         for item in items:
             subject = _("Start deadline passed: %(what)s", what=item.what)
@@ -97,7 +97,7 @@ def flag_start_deadlines(now, report):
             created = notify(office, "start_deadline", subject, body, item.link, item.application,
                              dedupe_key=f"start-deadline:{item.key}:{item.due.isoformat()}", now=now)
             if created:
-                report.add("start deadline passed", f"{item.what} → {created} secretariat member(s)")
+                report.add("start deadline passed", f"{item.what} → {created} office member(s)")
 
 
 def tick(now=None, deliver=True):

@@ -71,13 +71,13 @@ def _report_fields(trial, kind, data):
 
 
 def _flag_breach(application, report):
-    office = users_with_role(Role.secretariat)
+    office = users_with_role(Role.office)
     failed = [r["text"] for r in report.condition_results if r["ok"] is False]
     with force_locale("ko"):
         subject = _("Condition breach reported: %(file)s", file=application.reference or application.display_title)
         body = _("The %(kind)s shows a breach of: %(conditions)s", kind=ReportKind(report.kind).label,
                  conditions="; ".join(failed))
-    notify(office, "trial.breach", subject, body, site_path("secretariat.trial_detail", application_id=application.id),
+    notify(office, "trial.breach", subject, body, site_path("office.trial_detail", application_id=application.id),
            application)
 
 

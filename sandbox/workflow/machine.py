@@ -43,9 +43,9 @@ class Step:
 
 
 APPLICANT = frozenset({Role.applicant})
-OFFICE = frozenset({Role.secretariat})
+OFFICE = frozenset({Role.office})
 CHAIR = frozenset({Role.chair})
-AUTHORITY_OR_OFFICE = frozenset({Role.authority, Role.secretariat})
+AUTHORITY_OR_OFFICE = frozenset({Role.authority, Role.office})
 BY_SYSTEM = frozenset({SYSTEM})
 
 REVIEW_STAGES = (S.screening, S.expert_review, S.exemption_check)
@@ -146,7 +146,7 @@ TRIAL_STEPS = _review_steps(REVIEW_SUBMIT_GUARDS) + [
     Step("convert_to_temporary_permit", (S.amendment_pending,), S.temporary_permit, OFFICE,
          _l("Convert to a temporary permit"),
          past="converted_to_temporary_permit", done=_l("Converted to a temporary permit")),
-    Step("finish", (S.trial_active,), S.result_reporting, frozenset({Role.applicant, Role.secretariat}),
+    Step("finish", (S.trial_active,), S.result_reporting, frozenset({Role.applicant, Role.office}),
          _l("Finish the trial"), past="finished", done=_l("Trial finished")),
     Step("evaluate", (S.result_reporting,), S.evaluated, OFFICE, _l("Record the evaluation"),
          (g.result_report_filed,), past="evaluated", done=_l("Evaluated"), owner=EVALUATION),

@@ -109,7 +109,7 @@ def test_ids_beyond_the_integer_column_are_404_before_any_query(client, path):
 
 
 def test_a_letter_sequence_number_is_bounded_like_every_id(app):
-    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == "files.letter")
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == "casefile.letter")
     assert all(type(c) is bounds.BoundedIntConverter for c in rule._converters.values())
 
 

@@ -57,7 +57,7 @@ def smtpd(app, monkeypatch):
 
 @pytest.fixture
 def office(db):
-    return UserFactory(roles=[Role.secretariat])
+    return UserFactory(roles=[Role.office])
 
 
 def submitted_quick_confirmation(at=T0, **kwargs):

@@ -20,7 +20,7 @@ def test_percentile():
     assert percentile(list(range(1, 11)), 90) == pytest.approx(9.1)
 
 
-@pytest.mark.parametrize("role,status", [(Role.secretariat, 200), (Role.committee, 200), (Role.chair, 200),
+@pytest.mark.parametrize("role,status", [(Role.office, 200), (Role.committee, 200), (Role.chair, 200),
                                          (Role.auditor, 200), (Role.applicant, 403), (Role.reviewer, 403),
                                          (Role.admin, 403)])
 def test_who_sees_the_dashboard(client, db, role, status):
@@ -29,7 +29,7 @@ def test_who_sees_the_dashboard(client, db, role, status):
 
 
 def test_dashboard_shows_states_stage_times_and_overdue(client, db):
-    office = UserFactory(roles=[Role.secretariat])
+    office = UserFactory(roles=[Role.office])
     application = ApplicationFactory(state=S.submitted)
     fire(application, "screen", office, now=T0)
     fire(application, "accept", office, now=T0 + timedelta(days=4))

@@ -84,7 +84,7 @@ def test_admins_see_failures_and_can_send_again(app, client, db, smtpd):
 
 
 def test_only_admins_see_failures(client, db):
-    for role in (Role.secretariat, Role.applicant, Role.auditor):
+    for role in (Role.office, Role.applicant, Role.auditor):
         user = UserFactory(roles=[role])
         login(client, user)
         assert client.get("/notices/admin/failures").status_code == 403

@@ -26,14 +26,14 @@ def test_overdue_file_comes_first_even_when_it_is_the_newest(client, make_user):
     filed("old, plenty of time", 20, 60)
     filed("new but overdue", -3, 1)
     filed("middle", 5, 30)
-    login(client, make_user(Role.secretariat))
+    login(client, make_user(Role.office))
     assert titles(client.get("/office/").get_data(as_text=True)) == ["new but overdue", "middle", "old, plenty of time"]
 
 
 def test_keyset_pages_cover_every_file_once(client, make_user):
     for n in range(55):
         filed(f"file {n:02d}", n % 7, n)
-    login(client, make_user(Role.secretariat))
+    login(client, make_user(Role.office))
     first = client.get("/office/").get_data(as_text=True)
     next_url = re.search(r'href="(/office/\?after=[^"]+)" rel="next"', first).group(1).replace("&amp;", "&")
     second = client.get(next_url).get_data(as_text=True)
@@ -49,7 +49,7 @@ def test_files_without_a_running_deadline_follow_the_dated_ones_across_pages(cli
     paused.clocks[0].paused_at = NOW
     for n in range(30):
         ApplicationFactory(state=S.committee, title=f"no clock {n:02d}", submitted_at=NOW)
-    login(client, make_user(Role.secretariat))
+    login(client, make_user(Role.office))
     pages, url = [], "/office/"
     for _ in range(3):
         page = client.get(url).get_data(as_text=True)
@@ -70,7 +70,7 @@ def test_filters_apply_to_both_parts_of_the_queue(client, make_user):
     ApplicationFactory(state=S.screening, title="screening, no clock", submitted_at=NOW)
     ApplicationFactory(state=S.committee, title="committee, no clock", submitted_at=NOW)
     ApplicationFactory(state=S.draft, title="a draft is the applicant's own")
-    login(client, make_user(Role.secretariat))
+    login(client, make_user(Role.office))
     assert titles(client.get("/office/?state=screening").get_data(as_text=True)) == [
         "screening, dated", "screening, no clock"]
     assert "a draft" not in client.get("/office/").get_data(as_text=True)

@@ -21,7 +21,7 @@ def test_officers_resolving_one_dispute_at_once_decide_it_once(live_server):
                                         "The number is ours.")
         organisation_id, path = holder.organisation_id, f"/office/organisation-disputes/{dispute.id}/resolve"
         filer_id, holder_id = filer.id, holder.user_id
-        officers = [factories.UserFactory(roles=[Role.secretariat]) for _ in range(OFFICERS)]
+        officers = [factories.UserFactory(roles=[Role.office]) for _ in range(OFFICERS)]
         cookies = [live_server.log_in(officer) for officer in officers]
     outcomes = ["transferred", "holder_confirmed"] * (OFFICERS // 2)
 

@@ -17,7 +17,7 @@ CONDITION = {"kind": "geographic_limit", "parameters": {"area": "Sangam DMC"}, "
 
 class Cast:
     def __init__(self):
-        self.office = UserFactory(roles=[Role.secretariat])
+        self.office = UserFactory(roles=[Role.office])
         self.reviewers = [UserFactory(roles=[Role.reviewer]) for _ in range(4)]
         self.authority = UserFactory(roles=[Role.authority], agency="경찰청")
         self.members = [UserFactory(roles=[Role.committee]) for _ in range(2)]

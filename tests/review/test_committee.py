@@ -142,7 +142,7 @@ def test_a_failed_decision_leaves_nothing_behind(cast, db):
 
 
 def test_the_same_person_may_not_screen_review_and_decide(cast):
-    double = UserFactory(roles=[Role.secretariat, Role.committee, Role.chair, Role.reviewer])
+    double = UserFactory(roles=[Role.office, Role.committee, Role.chair, Role.reviewer])
     application = cast.in_review()
     # the double-hatted officer screens a second file, then may not decide it
     from ..factories import ApplicationFactory
@@ -156,7 +156,7 @@ def test_the_same_person_may_not_screen_review_and_decide(cast):
     reviewer_officer = cast.reviewers[0]
     from sandbox.extensions import db
     from sandbox.models import UserRole
-    db.session.add(UserRole(user_id=reviewer_officer.id, role=Role.secretariat))
+    db.session.add(UserRole(user_id=reviewer_officer.id, role=Role.office))
     db.session.commit()
     assert separation_problems(reviewer_officer, application, "accept")
     # and whoever screened may not be assigned to review
@@ -169,7 +169,7 @@ def test_the_same_person_may_not_screen_review_and_decide(cast):
 
 
 def test_a_chair_who_screened_the_file_is_not_offered_the_decision(cast):
-    chair_officer = UserFactory(roles=[Role.secretariat, Role.chair, Role.committee])
+    chair_officer = UserFactory(roles=[Role.office, Role.chair, Role.committee])
     cast.office = chair_officer
     application, item = cast.on_agenda()
     cast.all_vote(item)

@@ -30,7 +30,7 @@ def _given(person, *roles):
 
 
 def screened(cast):
-    officer = UserFactory(roles=[Role.secretariat])
+    officer = UserFactory(roles=[Role.office])
     cast.office = officer
     application = cast.in_review()  # the officer screens and accepts it
     _given(officer, Role.committee)
@@ -149,10 +149,10 @@ def test_a_vote_kept_from_before_the_rule_does_not_count_towards_quorum(cast, db
 def test_who_screened_the_file_is_recorded_as_a_business_fact(cast, db):
     from sandbox.models import FileDuty
     from sandbox.rules.duties import screeners
-    officer = UserFactory(roles=[Role.secretariat])
+    officer = UserFactory(roles=[Role.office])
     cast.office = officer
     application = cast.in_review()
-    colleague = UserFactory(roles=[Role.secretariat])
+    colleague = UserFactory(roles=[Role.office])
     fire(application, "request_supplement", colleague, reason="Send the insurance design.")
     rows = db.session.scalars(select(FileDuty).where(FileDuty.application_id == application.id)).all()
     assert {(r.user_id, str(r.duty)) for r in rows} == {(officer.id, "screened"), (colleague.id, "screened")}

@@ -20,7 +20,7 @@ HEARING_FIRST = "Record the hearing before cancelling: the operator must be hear
 
 @pytest.fixture
 def office(db):
-    return UserFactory(roles=[Role.secretariat])
+    return UserFactory(roles=[Role.office])
 
 
 def _permit(state=S.permit_active):

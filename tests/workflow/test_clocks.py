@@ -13,7 +13,7 @@ T0 = datetime(2026, 5, 4, 9, 0, tzinfo=timezone.utc)
 
 def test_clock_pauses_for_a_supplement_and_resumes_with_the_due_date_pushed_back(db):
     app = ApplicationFactory()
-    office = UserFactory(roles=[Role.secretariat])
+    office = UserFactory(roles=[Role.office])
     fire(app, "submit", app.created_by, now=T0)
     fire(app, "screen", office, now=T0 + timedelta(days=1))
     screening = app.current_clock
@@ -50,7 +50,7 @@ def test_quick_confirmation_clock_is_thirty_days(db):
 
 def test_leaving_a_stage_ends_its_clock_and_records_a_breach(db):
     app = ApplicationFactory()
-    office = UserFactory(roles=[Role.secretariat])
+    office = UserFactory(roles=[Role.office])
     fire(app, "submit", app.created_by, now=T0)
     submitted = app.current_clock
     fire(app, "screen", office, now=T0 + timedelta(days=9))

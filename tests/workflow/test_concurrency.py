@@ -23,7 +23,7 @@ def postgres_only(db):
 
 def test_concurrent_fire_moves_the_file_once(app, db, postgres_only):
     application = ApplicationFactory(state=S.submitted)
-    officers = [UserFactory(roles=[Role.secretariat]) for _ in range(8)]
+    officers = [UserFactory(roles=[Role.office]) for _ in range(8)]
     app_id, officer_ids = application.id, [o.id for o in officers]
     barrier = threading.Barrier(len(officer_ids))
     outcomes = []
@@ -65,7 +65,7 @@ def test_concurrent_fire_on_many_files_keeps_one_chain_and_every_notice(app, db,
     from sandbox.models import Notification
 
     writers, rounds = 8, 3
-    office = UserFactory(roles=[Role.secretariat])
+    office = UserFactory(roles=[Role.office])
     files = [ApplicationFactory(state=S.screening) for _ in range(writers)]
     file_ids, office_id = [f.id for f in files], office.id
     before = {f.id: f.version for f in files}

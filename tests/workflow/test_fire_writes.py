@@ -37,7 +37,7 @@ def statements():
 @pytest.fixture
 def screening(db):
     application = ApplicationFactory(state=S.screening)
-    office = UserFactory(roles=[Role.secretariat])
+    office = UserFactory(roles=[Role.office])
     with atomic():
         record("test.started", actor=SYSTEM)  # the head row exists, as it does after the first event ever
     return application, office

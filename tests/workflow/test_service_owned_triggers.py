@@ -39,7 +39,7 @@ def test_the_file_page_lists_an_owned_trigger_disabled_with_where_to_go(db):
     from sandbox.states import ApplicationState as S
     from ..factories import UserFactory
     application = file_in(Instrument.trial_exemption, S.extension_review)
-    office = UserFactory(roles=[Role.secretariat])
+    office = UserFactory(roles=[Role.office])
     offered = {a["trigger"]: a for a in available_triggers(application, office)}
     grant = offered["grant_extension"]
     assert not grant["enabled"] and grant["reasons"][-1] == str(owner_of("grant_extension").page)

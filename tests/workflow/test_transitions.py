@@ -93,7 +93,7 @@ def test_applicant_of_another_organisation_may_not_submit(db):
 
 def test_reason_is_required_where_declared(db):
     app = file_in(Instrument.trial_exemption, S.screening)
-    office = UserFactory(roles=[Role.secretariat])
+    office = UserFactory(roles=[Role.office])
     with pytest.raises(GuardFailed):
         fire(app, "return_to_applicant", office, reason="  ")
     assert app.state == S.screening
@@ -102,14 +102,14 @@ def test_reason_is_required_where_declared(db):
 def test_stale_version_is_refused(db):
     from sandbox.errors import StaleObject
     app = file_in(Instrument.trial_exemption, S.submitted)
-    office = UserFactory(roles=[Role.secretariat])
+    office = UserFactory(roles=[Role.office])
     with pytest.raises(StaleObject):
         fire(app, "screen", office, expected_version=app.version - 1 if app.version > 1 else 99)
 
 
 def test_available_triggers_lists_only_what_the_user_may_do(db):
     app = file_in(Instrument.trial_exemption, S.screening)
-    office = UserFactory(roles=[Role.secretariat])
+    office = UserFactory(roles=[Role.office])
     member = MembershipFactory(organisation=app.organisation).user
     office_triggers = {a["trigger"] for a in available_triggers(app, office)}
     assert {"accept", "return_to_applicant", "request_supplement"} <= office_triggers

@@ -13,7 +13,7 @@ def box(west, south, east, north):
 
 @pytest.fixture
 def office(client, make_user):
-    user = make_user(Role.secretariat)
+    user = make_user(Role.office)
     client.set_cookie("lang", "en")  # the assertions read the English messages
     login(client, user)
     return user

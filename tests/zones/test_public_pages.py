@@ -95,7 +95,7 @@ def test_office_dashboard_counts_applications_by_state(client, db, make_user):
     trial(zone, S.committee, "Also under review")
     trial(zone, S.draft, "Private draft")
     client.set_cookie("lang", "en")
-    login(client, make_user(Role.secretariat))
+    login(client, make_user(Role.office))
     page = client.get("/office/zones/DASH/dashboard").get_data(as_text=True)
     assert 'id="state-chart-data"' in page
     assert "Submitted applications in this zone by state (3 in all)" in page
