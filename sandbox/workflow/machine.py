@@ -7,7 +7,7 @@ from transitions import Machine
 
 from ..labels import Instrument, Role
 from ..states import ApplicationState as S
-from . import guards as g
+from . import guards
 
 SYSTEM = "system"
 
@@ -92,37 +92,39 @@ def _review_steps(submit_guards):
     ]
     steps += [
         Step("answer_supplement", (S.supplement_requested,), stage, APPLICANT, _l("Send the supplement"),
-             (g.supplement_answered,), route=_returning_to(stage),
+             (guards.supplement_answered,), route=_returning_to(stage),
              past="supplement_answered", done=_l("Supplement answered"))
         for stage in REVIEW_STAGES
     ]
     steps += [
         Step("close_review", (S.expert_review,), S.exemption_check, OFFICE, _l("Close expert review"),
-             (g.enough_reviews,), past="review_closed", done=_l("Review closed")),
+             (guards.enough_reviews,), past="review_closed", done=_l("Review closed")),
         Step("to_committee", (S.exemption_check,), S.committee, OFFICE, _l("Put on the committee agenda"),
-             (g.every_exemption_has_opinion,), past="sent_to_committee", done=_l("Sent to the committee"),
-             owner=AGENDA),
+             (guards.every_exemption_has_opinion,), past="sent_to_committee",
+             done=_l("Sent to the committee"), owner=AGENDA),
         Step("approve", (S.committee,), S.approved, CHAIR, _l("Record approval"),
-             (g.decider_has_no_other_duty, g.quorum), past="approved", done=_l("Approved"), owner=DECISION),
+             (guards.decider_has_no_other_duty, guards.quorum), past="approved", done=_l("Approved"),
+             owner=DECISION),
         Step("approve_with_conditions", (S.committee,), S.approved, CHAIR, _l("Record approval with conditions"),
-             (g.decider_has_no_other_duty, g.quorum, g.has_conditions),
+             (guards.decider_has_no_other_duty, guards.quorum, guards.has_conditions),
              past="approved_with_conditions", done=_l("Approved with conditions"), owner=DECISION),
         Step("reject", (S.committee,), S.rejected, CHAIR, _l("Record rejection"),
-             (g.decider_has_no_other_duty, g.quorum), needs_reason=True, style="danger",
+             (guards.decider_has_no_other_duty, guards.quorum), needs_reason=True, style="danger",
              past="rejected", done=_l("Rejected"), owner=DECISION),
         Step("defer", (S.committee,), S.committee, CHAIR, _l("Defer to the next meeting"),
-             (g.decider_has_no_other_duty,), needs_reason=True, style="secondary",
+             (guards.decider_has_no_other_duty,), needs_reason=True, style="secondary",
              past="deferred", done=_l("Deferred"), owner=DECISION),
     ]
     return steps
 
 
-REVIEW_SUBMIT_GUARDS = (g.form_complete, g.has_exemption_request, g.exemptions_fit_zone, g.zone_offers_instrument,
-                        g.category_allowed, g.site_inside_zone, g.period_within_limit)
+REVIEW_SUBMIT_GUARDS = (guards.form_complete, guards.has_exemption_request, guards.exemptions_fit_zone,
+                        guards.zone_offers_instrument, guards.category_allowed, guards.site_inside_zone,
+                        guards.period_within_limit)
 
 TRIAL_STEPS = _review_steps(REVIEW_SUBMIT_GUARDS) + [
     Step("start_trial", (S.approved,), S.trial_active, APPLICANT, _l("Start the trial"),
-         (g.conditions_accepted, g.insurance_valid, g.zone_has_capacity),
+         (guards.conditions_accepted, guards.insurance_valid, guards.zone_has_capacity),
          past="trial_started", done=_l("Trial started"), owner=TRIAL_START),
     Step("suspend", (S.trial_active,), S.suspended, OFFICE, _l("Suspend the trial"), needs_reason=True,
          style="danger", past="suspended", done=_l("Suspended")),
@@ -131,7 +133,7 @@ TRIAL_STEPS = _review_steps(REVIEW_SUBMIT_GUARDS) + [
     Step("resume", (S.suspended,), S.trial_active, OFFICE, _l("Resume the trial"),
          past="resumed", done=_l("Resumed")),
     Step("request_extension", (S.trial_active,), S.extension_review, APPLICANT, _l("Request an extension"),
-         (g.extension_allowed,), needs_reason=True, style="secondary",
+         (guards.extension_allowed,), needs_reason=True, style="secondary",
          past="extension_requested", done=_l("Extension requested"), owner=EXTENSION_REQUEST),
     Step("grant_extension", (S.extension_review,), S.trial_active, OFFICE, _l("Grant the extension"),
          past="extension_granted", done=_l("Extension granted"), owner=EXTENSION_DECISION),
@@ -139,7 +141,7 @@ TRIAL_STEPS = _review_steps(REVIEW_SUBMIT_GUARDS) + [
          needs_reason=True, style="danger",
          past="extension_refused", done=_l("Extension refused"), owner=EXTENSION_DECISION),
     Step("request_law_amendment", (S.trial_active,), S.amendment_pending, APPLICANT,
-         _l("Request a law amendment"), (g.amendment_window_open,), needs_reason=True, style="secondary",
+         _l("Request a law amendment"), (guards.amendment_window_open,), needs_reason=True, style="secondary",
          past="law_amendment_requested", done=_l("Law amendment requested"), owner=AMENDMENT_REQUEST),
     Step("make_permanent", (S.amendment_pending,), S.permanent, OFFICE, _l("Law amended: permanent permit"),
          past="made_permanent", done=_l("Made permanent")),
@@ -149,29 +151,31 @@ TRIAL_STEPS = _review_steps(REVIEW_SUBMIT_GUARDS) + [
     Step("finish", (S.trial_active,), S.result_reporting, frozenset({Role.applicant, Role.office}),
          _l("Finish the trial"), past="finished", done=_l("Trial finished")),
     Step("evaluate", (S.result_reporting,), S.evaluated, OFFICE, _l("Record the evaluation"),
-         (g.result_report_filed,), past="evaluated", done=_l("Evaluated"), owner=EVALUATION),
+         (guards.result_report_filed,), past="evaluated", done=_l("Evaluated"), owner=EVALUATION),
     Step("close", (S.evaluated,), S.closed, OFFICE, _l("Close the file"), past="closed", done=_l("Closed")),
     Step("withdraw", BEFORE_DECISION + (S.approved,), S.withdrawn, APPLICANT, _l("Withdraw"),
          needs_reason=True, style="danger", past="withdrawn", done=_l("Withdrawn")),
     Step("cancel", (S.approved, S.trial_active, S.suspended, S.extension_review, S.amendment_pending),
-         S.cancelled, OFFICE, _l("Cancel after a hearing"), (g.hearing_recorded,), needs_reason=True,
+         S.cancelled, OFFICE, _l("Cancel after a hearing"), (guards.hearing_recorded,), needs_reason=True,
          style="danger", past="cancelled", done=_l("Cancelled")),
 ]
 
 PERMIT_STEPS = _review_steps(REVIEW_SUBMIT_GUARDS) + [
     Step("activate_permit", (S.approved,), S.permit_active, APPLICANT, _l("Start operating under the permit"),
-         (g.conditions_accepted, g.insurance_valid), past="permit_activated", done=_l("Permit activated")),
+         (guards.conditions_accepted, guards.insurance_valid), past="permit_activated",
+         done=_l("Permit activated")),
     Step("make_permanent", (S.permit_active,), S.permanent, OFFICE, _l("Law amended: permanent permit"),
          past="made_permanent", done=_l("Made permanent")),
     Step("withdraw", BEFORE_DECISION + (S.approved,), S.withdrawn, APPLICANT, _l("Withdraw"),
          needs_reason=True, style="danger", past="withdrawn", done=_l("Withdrawn")),
     # The operator is heard before a permit is taken away, as before a trial is (same guard).
     Step("cancel", (S.approved, S.permit_active), S.cancelled, OFFICE, _l("Cancel after a hearing"),
-         (g.hearing_recorded,), needs_reason=True, style="danger", past="cancelled", done=_l("Cancelled")),
+         (guards.hearing_recorded,), needs_reason=True, style="danger", past="cancelled",
+         done=_l("Cancelled")),
 ]
 
 QUICK_STEPS = [
-    Step("submit", (S.draft,), S.submitted, APPLICANT, _l("Submit"), (g.question_complete,),
+    Step("submit", (S.draft,), S.submitted, APPLICANT, _l("Submit"), (guards.question_complete,),
          past="submitted", done=_l("Submitted")),
     Step("answer_regulation_exists", (S.submitted,), S.regulation_exists, AUTHORITY_OR_OFFICE,
          _l("Answer: a regulation applies"), needs_reason=True, style="secondary",
@@ -180,7 +184,7 @@ QUICK_STEPS = [
          _l("Answer: no regulation applies"), needs_reason=True,
          past="answered_no_regulation", done=_l("Answered: no regulation applies")),
     Step("deem_no_regulation", (S.submitted,), S.deemed_no_regulation, BY_SYSTEM,
-         _l("Deemed: no regulation applies"), (g.answer_period_elapsed,),
+         _l("Deemed: no regulation applies"), (guards.answer_period_elapsed,),
          past="deemed_no_regulation", done=_l("Deemed: no regulation applies (no answer in time)")),
     Step("withdraw", (S.draft, S.submitted), S.withdrawn, APPLICANT, _l("Withdraw"), needs_reason=True,
          style="danger", past="withdrawn", done=_l("Withdrawn")),
