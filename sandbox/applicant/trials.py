@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from .. import policy
 from ..extensions import db
 from ..labels import DocumentKind, options
 from ..models import Application, Claim
@@ -192,7 +193,6 @@ def trial_amendment(application_id):
 @bp.app_template_global()
 def trial_panel(application):
     """The trial box on the shared file page: links to the trial pages for whoever may use them."""
-    from .. import policy
     user = me()
     if S(application.state) not in (S.approved, *trial_rules.TRIAL_STAGES, S.result_reporting, S.evaluated, S.closed,
                                     S.cancelled, S.permanent, S.temporary_permit):
