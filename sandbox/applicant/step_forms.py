@@ -41,6 +41,14 @@ class StepForm(FlaskForm):
     version = HiddenField(validators=[Optional(), Regexp(r"\d{1,9}\Z", message=_l(
         "The page sent a damaged form. Reload the page and enter your changes again."))])
 
+    # Which save button was pressed: "next" goes on to the following step, anything else stays. The
+    # buttons are drawn by applicant/_save_buttons.html, not with the step's fields.
+    go = SelectField(choices=options([("stay", _l("Save and stay")), ("next", _l("Save and continue"))]), default="stay",
+                     validators=[Optional()])
+
+    def goes_on(self):
+        return self.go.data == "next"
+
     def expected_version(self):
         return int(self.version.data) if self.version.data else None
 

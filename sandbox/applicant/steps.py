@@ -146,7 +146,7 @@ def _render(application, step, status=200, **forms):
         forms.setdefault("upload_form", DocumentUploadForm())
     position = [s.key for s in steps].index(step.key)
     context = dict(
-        app=application, step=step, steps=_indicator(application, steps), grounds=LegalGround,
+        application=application, step=step, steps=_indicator(application, steps), grounds=LegalGround,
         previous=steps[position - 1] if position > 0 else None,
         next=steps[position + 1] if position + 1 < len(steps) else None,
         misfits=misfit_requests(application), zone_bounds=_zone_bounds(application), **forms)
@@ -202,16 +202,16 @@ def edit(application_id, step):
         flash(_("The new zone does not offer these requested exemptions: %(names)s. Remove them in the "
                 "exemptions step or choose another zone.", names=names), "warning")
     position = [s.key for s in steps].index(current.key)
-    go_on = request.form.get("go") == "next" and position + 1 < len(steps)
+    go_on = form.goes_on() and position + 1 < len(steps)
     target = steps[position + 1] if go_on else current
     return redirect(url_for(".edit", application_id=application.id, step=target.key), code=303)
 
 
 def _changed_meanwhile(application, step, form, exc):
     """The 409 page for a draft saved by someone else first: the step again, with what this user entered
-    and the current version, so saving once more keeps their text on purpose."""
-    db.session.rollback()
-    form.version.data = str(application.version)  # read afresh after the rollback
+    and the current version, so saving once more keeps their text on purpose. The service's atomic() has
+    rolled back, so the application reads its current version afresh."""
+    form.version.data = str(application.version)
     flash(exc.message, "warning")
     return _render(application, step, 409, form=form)
 

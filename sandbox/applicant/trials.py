@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..errors import SandboxError
+from .. import policy
 from ..extensions import db
 from ..labels import DocumentKind, options
 from ..models import Application, Claim
@@ -18,7 +18,7 @@ from ..services import feedback as feedback_service
 from ..services import incidents, trial_reports, trials
 from ..services.workflow import blocking_reasons
 from ..states import ApplicationState as S
-from ..viewhelpers import load_or_404, me, require
+from ..viewhelpers import load_or_404, me, refusals, require
 from .trial_forms import (AmendmentForm, ClaimAnswerForm, ClaimForm, ExtensionForm, IncidentForm, InsuranceForm,
                           ReportForm, ResultReportForm)
 from .blueprint import bp
@@ -32,17 +32,8 @@ def _file(application_id, action="trial.view"):
     return application
 
 
-def _refused(exc):
-    db.session.rollback()
-    flash(exc.message or _("That did not work."), "danger")
-    for reason in exc.reasons[1:] if exc.reasons[:1] == [exc.message] else exc.reasons:
-        flash(reason, "warning")
-
-
 def _back(application):
     return redirect(url_for(".trial", application_id=application.id), code=303)
-
-
 
 
 def _render_trial(application, status=200, **forms):
@@ -64,11 +55,9 @@ def trial(application_id):
 @bp.route("/trials/<int:application_id>/start", methods=["POST"])
 def trial_start(application_id):
     application = _file(application_id, "trial.operate")
-    try:
+    with refusals() as outcome:
         trials.start_trial(me(), application)
-    except SandboxError as exc:
-        _refused(exc)
-    else:
+    if outcome.ok:
         flash(_("The trial has started. The report schedule is below."), "success")
     return _back(application)
 
@@ -81,18 +70,16 @@ def trial_insurance(application_id):
                                         if d.kind == DocumentKind.insurance)
     if form.validate_on_submit():
         document = next((d for d in application.documents if str(d.id) == form.document_id.data), None)
-        try:
+        with refusals() as outcome:
             trials.record_insurance(me(), application, form.data, document)
-        except SandboxError as exc:
-            _refused(exc)
-        else:
+        if outcome.ok:
             problems = trial_rules.insurance_problems(application)
             flash(_("Insurance recorded.") if not problems else
                   _("Insurance recorded, but it does not yet meet the start requirements."),
                   "success" if not problems else "warning")
             return _back(application)
     status = 422 if form.is_submitted() else 200
-    return render_template("applicant/trial_insurance.html", app=application, form=form,
+    return render_template("applicant/trial_insurance.html", application=application, form=form,
                            minimum_cover=trial_rules.MINIMUM_COVER), status
 
 
@@ -105,21 +92,19 @@ def trial_report(application_id):
         due = [k for k, _d, filed in report_rules.schedule(trial_rules.trial_of(application)) if filed is None]
         form.kind.data = request.args.get("kind") or (due[0].value if due else None)
     if form.validate_on_submit():
-        try:
+        with refusals() as outcome:
             if result:
                 trial_reports.file_result_report(me(), application, form.values())
             else:
                 report = trial_reports.file_report(me(), application, form.kind.data, form.values())
-        except SandboxError as exc:
-            _refused(exc)
-        else:
+        if outcome.ok:
             if not result and report.breach:
                 flash(_("Report filed. It shows a breach of the conditions; the office has been told."), "warning")
             else:
                 flash(_("Report filed."), "success")
             return _back(application)
     status = 422 if form.is_submitted() else 200
-    return render_template("applicant/trial_report.html", app=application, form=form, result=result), status
+    return render_template("applicant/trial_report.html", application=application, form=form, result=result), status
 
 
 @bp.route("/trials/<int:application_id>/incidents/new", methods=["GET", "POST"])
@@ -128,11 +113,9 @@ def trial_incident(application_id):
     form = IncidentForm()
     if form.validate_on_submit():
         data = {**form.data, "occurred_at": form.occurred_at.data.replace(tzinfo=SEOUL).astimezone(timezone.utc)}
-        try:
+        with refusals() as outcome:
             incident = incidents.report_incident(me(), application, data)
-        except SandboxError as exc:
-            _refused(exc)
-        else:
+        if outcome.ok:
             if S(db.session.get(Application, application.id).state) == S.suspended and \
                     incident.severity == "critical":
                 flash(_("Incident reported. A critical incident suspends the trial until the office resumes it."),
@@ -143,7 +126,7 @@ def trial_incident(application_id):
     if not form.is_submitted():
         form.occurred_at.data = datetime.now(SEOUL).replace(second=0, microsecond=0, tzinfo=None)
     status = 422 if form.is_submitted() else 200
-    return render_template("applicant/trial_incident.html", app=application, form=form, map=map_settings()), status
+    return render_template("applicant/trial_incident.html", application=application, form=form, map=map_settings()), status
 
 
 @bp.route("/trials/<int:application_id>/claims", methods=["POST"])
@@ -153,11 +136,9 @@ def trial_claim(application_id):
     trial = trial_rules.trial_of(application)
     incident = next((i for i in (trial.incidents if trial else []) if i.id == form.incident_id.data), None)
     if form.validate_on_submit() and incident is not None:
-        try:
+        with refusals() as outcome:
             incidents.record_claim(me(), incident, form.claimant.data, form.amount.data, form.filed_on.data)
-        except SandboxError as exc:
-            _refused(exc)
-        else:
+        if outcome.ok:
             flash(_("Claim recorded. Pay or refuse it in writing within 30 days."), "success")
             return _back(application)
     elif incident is None:
@@ -172,12 +153,10 @@ def trial_claim_answer(claim_id):
     require("trial.operate", application)
     form = ClaimAnswerForm(prefix=f"claim{claim.id}")
     if form.validate_on_submit():
-        try:
+        with refusals() as outcome:
             incidents.answer_claim(me(), claim, form.outcome.data, form.reason.data, form.paid_krw.data,
                                    form.decided_on.data)
-        except SandboxError as exc:
-            _refused(exc)
-        else:
+        if outcome.ok:
             flash(_("Answer recorded and reported to the office."), "success")
     else:
         flash(_("Check the answer: %(errors)s", errors="; ".join(e for errs in form.errors.values() for e in errs)),
@@ -190,11 +169,9 @@ def trial_extension(application_id):
     application = _file(application_id, "trial.operate")
     form = ExtensionForm(prefix="ext")
     if form.validate_on_submit():
-        try:
+        with refusals() as outcome:
             trials.request_extension(me(), application, form.months.data, form.reason.data)
-        except SandboxError as exc:
-            _refused(exc)
-        else:
+        if outcome.ok:
             flash(_("Extension requested. The trial runs on while the office decides."), "success")
             return _back(application)
     return _render_trial(application, 422, extension_form=form)
@@ -205,11 +182,9 @@ def trial_amendment(application_id):
     application = _file(application_id, "trial.operate")
     form = AmendmentForm(prefix="amd")
     if form.validate_on_submit():
-        try:
+        with refusals() as outcome:
             trials.request_law_amendment(me(), application, form.law.data, form.reason.data)
-        except SandboxError as exc:
-            _refused(exc)
-        else:
+        if outcome.ok:
             flash(_("Law amendment requested. The exemption stays valid until it is decided."), "success")
             return _back(application)
     return _render_trial(application, 422, amendment_form=form)
@@ -218,7 +193,6 @@ def trial_amendment(application_id):
 @bp.app_template_global()
 def trial_panel(application):
     """The trial box on the shared file page: links to the trial pages for whoever may use them."""
-    from .. import policy
     user = me()
     if S(application.state) not in (S.approved, *trial_rules.TRIAL_STAGES, S.result_reporting, S.evaluated, S.closed,
                                     S.cancelled, S.permanent, S.temporary_permit):

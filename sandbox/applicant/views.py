@@ -47,7 +47,7 @@ def dashboard():
                      selectinload(Application.zone))
             .order_by(Application.updated_at.desc())).all()
         for app in apps:
-            rows.append({"app": app, "state": ApplicationState(app.state), "clock": clocks.view(app.current_clock),
+            rows.append({"application": app, "state": ApplicationState(app.state), "clock": clocks.view(app.current_clock),
                          "next": _next_step(app, user), "editable": policy.may(user, "application.edit", app)})
     return render_template("applicant/dashboard.html", rows=rows, has_org=bool(user.organisation_ids))
 

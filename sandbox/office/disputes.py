@@ -4,15 +4,15 @@ from flask import flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from ..errors import StaleObject, ValidationFailed
 from ..extensions import db
 from ..labels import OrganisationKind
 from ..models import Application, DisputeState, OrganisationDispute
 from ..policy.disputes import resolve_problems
 from ..services import disputes
-from ..viewhelpers import load_or_404, me, require
-from .forms import DisputeResolveForm
+from ..viewhelpers import load_or_404, me, refusals, require
 from .blueprint import bp
+from .forms import DisputeResolveForm
+from .outcomes import page_status
 
 
 @bp.route("/organisation-disputes")
@@ -43,20 +43,15 @@ def dispute_show(dispute_id):
 def dispute_resolve(dispute_id):
     dispute = load_or_404(OrganisationDispute, dispute_id)
     require("dispute.view", dispute)
-    form = DisputeResolveForm()
+    form, outcome = DisputeResolveForm(), None
     if form.validate_on_submit():
-        try:
+        # Another officer deciding first is a conflict: it goes on to the 409 page, which says so.
+        with refusals() as outcome:
             disputes.resolve_dispute(me(), dispute, DisputeState(form.outcome.data), form.note.data)
-        except ValidationFailed as exc:
-            form.note.errors = list(form.note.errors) + [exc.message]
-        except StaleObject as exc:
-            db.session.rollback()
-            flash(exc.message, "warning")
-            return _show(db.session.get(OrganisationDispute, dispute_id), form, 409)
-        else:
+        if outcome.ok:
             flash(_("The dispute is resolved; both sides are notified."), "success")
             return redirect(url_for(".dispute_show", dispute_id=dispute_id), code=303)
-    return _show(dispute, form, 422)
+    return _show(dispute, form, page_status(form, outcome))
 
 
 @bp.route("/organisation-disputes/<int:dispute_id>/evidence")

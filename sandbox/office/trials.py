@@ -2,19 +2,12 @@
 and correction orders, hearings, extension decisions, the evaluation, public summaries and feedback
 moderation. Suspension and resumption are the file page's workflow actions."""
 from flask import flash, redirect, render_template, url_for
-from flask_babel import lazy_gettext as _l
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, NumberRange, Optional
 
-from ..bounds import DateField, IntegerField, optional_int
-from ..errors import SandboxError
 from ..extensions import db
 from ..labels import options
 from ..models import Application, CorrectionOrder, Feedback
-from ..models.trials import EvaluationOutcome
 from ..rules import trial_reports as report_rules
 from ..rules import trials as trial_rules
 from ..services import evaluation as evaluation_service
@@ -22,59 +15,11 @@ from ..services import feedback as feedback_service
 from ..services import incidents, trial_reports, trials
 from ..pages.trials import trial_context
 from ..states import ApplicationState as S
-from ..viewhelpers import load_or_404, me, require
+from ..viewhelpers import load_or_404, me, refusals, require
 from .blueprint import bp
+from .trial_forms import FORMS, OrderExtendForm
 
 WATCHED = (S.approved, *trial_rules.HEARING_STAGES, S.result_reporting, S.evaluated)
-
-
-class PlanForm(FlaskForm):
-    kpis = TextAreaField(_l("KPIs, one per line"), render_kw={"rows": 5}, validators=[DataRequired()])
-    safety_items = TextAreaField(_l("Safety data items, one per line"), render_kw={"rows": 4},
-                                 validators=[DataRequired()])
-
-
-class OrderForm(FlaskForm):
-    breach = TextAreaField(_l("Breach to correct"), render_kw={"rows": 3}, validators=[DataRequired()])
-    deadline = DateField(_l("Correct by (at most 6 months)"), validators=[DataRequired()])
-    report_id = SelectField(_l("From report"), coerce=optional_int, validate_choice=False,
-                            choices=options([], blank="—"))
-
-
-class OrderExtendForm(FlaskForm):
-    new_deadline = DateField(_l("New deadline (at most 3 months more, once)"), validators=[DataRequired()])
-
-
-class HearingForm(FlaskForm):
-    held_on = DateField(_l("Held on"), validators=[DataRequired()])
-    attendees = TextAreaField(_l("Attendees"), render_kw={"rows": 2}, validators=[DataRequired()])
-    summary = TextAreaField(_l("Summary of the hearing"), render_kw={"rows": 4}, validators=[DataRequired()])
-
-
-class ExtensionDecisionForm(FlaskForm):
-    grant = BooleanField(_l("Grant the extension"))
-    reason = TextAreaField(_l("Reasons"), render_kw={"rows": 2}, validators=[DataRequired()])
-
-
-class EvaluationForm(FlaskForm):
-    safety = IntegerField(_l("Incidents and damage (100: none)"), validators=[DataRequired(), NumberRange(0, 100)])
-    benefit = IntegerField(_l("User benefit"), validators=[DataRequired(), NumberRange(0, 100)])
-    market = IntegerField(_l("Market potential"), validators=[DataRequired(), NumberRange(0, 100)])
-    residents = IntegerField(_l("No conflict with residents (citizen feedback counted)"),
-                             validators=[DataRequired(), NumberRange(0, 100)])
-    outcome = SelectField(_l("Outcome"), choices=EvaluationOutcome.choices())
-    zones = StringField(_l("Zones to scale up to (codes, comma-separated)"), validators=[Optional()])
-    notes = TextAreaField(_l("Notes"), render_kw={"rows": 3}, validators=[Optional()])
-
-
-class SummaryForm(FlaskForm):
-    summary_ko = TextAreaField(_l("Public summary (Korean)"), render_kw={"rows": 4}, validators=[DataRequired()])
-    summary_en = TextAreaField(_l("Public summary (English)"), render_kw={"rows": 4}, validators=[Optional()])
-    publish = BooleanField(_l("Approve and publish on the register"), default=True)
-
-
-FORMS = {"plan": PlanForm, "order": OrderForm, "hearing": HearingForm, "extension": ExtensionDecisionForm,
-         "evaluation": EvaluationForm, "summary": SummaryForm}
 
 
 def _file(application_id):
@@ -114,15 +59,6 @@ def _done(application, message):
     return redirect(url_for(".trial_detail", application_id=application.id), code=303)
 
 
-def _failed(application, exc, **given):
-    db.session.rollback()
-    flash(exc.message, "danger")
-    for reason in exc.reasons:
-        if reason != exc.message:
-            flash(reason, "warning")
-    return _render(db.session.get(Application, application.id), 422, **given)
-
-
 @bp.route("/trials")
 def trial_list():
     require("trial.office")
@@ -131,7 +67,7 @@ def trial_list():
     rows = []
     for application in files:
         trial = trial_rules.trial_of(application)
-        rows.append({"app": application, "state": S(application.state), "ends_on": trial_rules.effective_end(trial)
+        rows.append({"application": application, "state": S(application.state), "ends_on": trial_rules.effective_end(trial)
                      if trial else application.period_end,
                      "breaches": sum(1 for r in (trial.reports if trial else []) if r.breach),
                      "open_orders": len(report_rules.open_orders(trial)),
@@ -155,10 +91,10 @@ def _post(application_id, name, action, message):
     if not form.validate_on_submit():
         flash(_("Check the form: some fields are missing or invalid."), "danger")
         return _render(application, 422, **{name: form})
-    try:
+    with refusals() as outcome:
         action(application, form)
-    except SandboxError as exc:
-        return _failed(application, exc, **{name: form})
+    if not outcome.ok:
+        return _render(application, outcome.status, **{name: form})
     return _done(application, message)
 
 
@@ -182,12 +118,13 @@ def trial_order_extend(order_id):
     order = load_or_404(CorrectionOrder, order_id)
     application = _file(order.trial.application_id)
     form = OrderExtendForm(prefix=f"order{order.id}")
-    try:
-        if not form.validate_on_submit():
-            raise SandboxError(_("Give the new deadline."))
+    if not form.validate_on_submit():
+        flash(_("Give the new deadline."), "danger")
+        return _render(application, 422)
+    with refusals() as outcome:
         trial_reports.extend_correction_order(me(), order, form.new_deadline.data)
-    except SandboxError as exc:
-        return _failed(application, exc)
+    if not outcome.ok:
+        return _render(application, outcome.status)
     return _done(application, _("Correction order extended."))
 
 
@@ -195,10 +132,10 @@ def trial_order_extend(order_id):
 def trial_order_close(order_id, outcome):
     order = load_or_404(CorrectionOrder, order_id)
     application = _file(order.trial.application_id)
-    try:
+    with refusals() as refused:
         trial_reports.close_correction_order(me(), order, outcome == "complied")
-    except SandboxError as exc:
-        return _failed(application, exc)
+    if not refused.ok:
+        return _render(application, refused.status)
     return _done(application, _("Correction order closed."))
 
 
@@ -239,10 +176,8 @@ def feedback_queue():
 def feedback_moderate(feedback_id, decision):
     require("feedback.moderate")
     item = load_or_404(Feedback, feedback_id)
-    try:
+    with refusals() as outcome:
         feedback_service.moderate_feedback(me(), item, decision == "publish")
-    except SandboxError as exc:
-        flash(exc.message, "danger")
-    else:
+    if outcome.ok:
         flash(_("Feedback published.") if decision == "publish" else _("Feedback rejected."), "success")
     return redirect(url_for(".feedback_queue"), code=303)

@@ -19,7 +19,7 @@ def queue():
                "instrument": request.args.get("instrument", "")}
     after = Cursor.parse(request.args.get("after"))
     found, next_cursor = queue_page(filters, after)
-    rows = [{"app": a, "state": ApplicationState(a.state), "clock": clocks.view(a.current_clock)} for a, _ in found]
+    rows = [{"application": a, "state": ApplicationState(a.state), "clock": clocks.view(a.current_clock)} for a, _ in found]
     chosen = {k: v for k, v in filters.items() if v}
     return render_template("office/queue.html", rows=rows, counts=state_counts(), states=ApplicationState,
                            zones=zones(), instruments=Instrument, filters=filters,

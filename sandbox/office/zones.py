@@ -14,9 +14,10 @@ from ..rules import zones as zone_rules
 from ..services import zones as zone_service
 from ..services.feedback import zone_trial_counts
 from ..states import ApplicationState
-from ..viewhelpers import me, require
-from .forms import BoundaryForm, DesignationForm, ZoneForm
+from ..viewhelpers import me, refusals, require
 from .blueprint import bp
+from .forms import BoundaryForm, DesignationForm, ZoneForm
+from .outcomes import page_status
 
 
 def _zone(code):
@@ -36,10 +37,10 @@ def _zone_form(zone=None):
     return form
 
 
-def _refused(form, exc):
-    """Show the service's reasons beside the fields they concern; the input stays in the form."""
-    db.session.rollback()
-    for name, messages in exc.field_errors.items():
+def _beside_fields(form, outcome):
+    """After a refusal (already flashed by refusals()), also show each reason beside the field it concerns;
+    the input stays in the form."""
+    for name, messages in getattr(outcome.refusal, "field_errors", {}).items():
         if name in form:
             form[name].errors = [*form[name].errors, *messages]
         else:
@@ -61,16 +62,15 @@ def zone_new():
     form = _zone_form()
     if not form.is_submitted():
         form.capacity.data = 5
+    outcome = None
     if form.validate_on_submit():
-        try:
+        with refusals() as outcome:
             zone = zone_service.create_zone(me(), form.zone_data())
-        except zone_service.ZoneInvalid as exc:
-            _refused(form, exc)
-        else:
+        if outcome.ok:
             flash(_("Zone %(code)s created. Publish its boundary next.", code=zone.code), "success")
             return redirect(url_for(".zone_edit", code=zone.code), code=303)
-    status = 422 if form.is_submitted() else 200
-    return render_template("office/zone_form.html", form=form, zone=None), status
+        _beside_fields(form, outcome)
+    return render_template("office/zone_form.html", form=form, zone=None), page_status(form, outcome)
 
 
 def _edit_page(zone, form=None, boundary_form=None, history_form=None, status=200):
@@ -87,49 +87,49 @@ def _edit_page(zone, form=None, boundary_form=None, history_form=None, status=20
 def zone_edit(code):
     zone = _zone(code)
     form = _zone_form(zone)
+    outcome = None
     if form.validate_on_submit():
-        try:
+        with refusals() as outcome:
             diff = zone_service.update_zone(me(), zone, form.zone_data())
-        except zone_service.ZoneInvalid as exc:
-            _refused(form, exc)
-        else:
+        if outcome.ok:
             flash(_("Zone %(code)s saved.", code=zone.code) if diff else _("Nothing changed."), "success")
             return redirect(url_for(".zone_edit", code=zone.code), code=303)
-    return _edit_page(zone, form=form, status=422 if form.is_submitted() else 200)
+        _beside_fields(form, outcome)
+    return _edit_page(zone, form=form, status=page_status(form, outcome))
 
 
 @bp.route("/zones/<code>/boundary", methods=["POST"])
 def zone_boundary(code):
     zone = _zone(code)
     form = BoundaryForm()
+    outcome = None
     if form.validate_on_submit():
-        try:
+        with refusals() as outcome:
             outside = zone_service.set_boundary(me(), zone, form.boundary.geometry, form.approximate.data)
-        except zone_service.ZoneInvalid as exc:
-            _refused(form, exc)
-        else:
+        if outcome.ok:
             flash(_("The new boundary of %(code)s is published.", code=zone.code), "success")
             if outside:
                 flash(_("These running trials now lie outside the zone: %(titles)s.",
                         titles=", ".join(a.display_title for a in outside)), "warning")
             return redirect(url_for(".zone_edit", code=zone.code) + "#boundary-heading", code=303)
+        _beside_fields(form, outcome)
     flash(_("The boundary was not saved: see the reason below."), "danger")
-    return _edit_page(zone, boundary_form=form, status=422)
+    return _edit_page(zone, boundary_form=form, status=page_status(form, outcome))
 
 
 @bp.route("/zones/<code>/history", methods=["POST"])
 def zone_history(code):
     zone = _zone(code)
     form = DesignationForm()
+    outcome = None
     if form.validate_on_submit():
-        try:
+        with refusals() as outcome:
             zone_service.add_designation(me(), zone, form.date.data, form.event_ko.data, form.event_en.data)
-        except zone_service.ZoneInvalid as exc:
-            _refused(form, exc)
-        else:
+        if outcome.ok:
             flash(_("Designation history entry added."), "success")
             return redirect(url_for(".zone_edit", code=zone.code) + "#history-heading", code=303)
-    return _edit_page(zone, history_form=form, status=422)
+        _beside_fields(form, outcome)
+    return _edit_page(zone, history_form=form, status=page_status(form, outcome))
 
 
 def state_chart(counts):
@@ -147,5 +147,5 @@ def zone_dashboard(code):
     return render_template(
         "office/zone_dashboard.html", zone=zone, chart=state_chart(counts),
         total=sum(n for _s, n in counts), capacity=zone_rules.capacity_view(zone),
-        trials=[{"app": a, "row": public_trial_row(a), "state": ApplicationState(a.state)} for a in trials],
+        trials=[{"application": a, "row": public_trial_row(a), "state": ApplicationState(a.state)} for a in trials],
         map=map_settings(), trial_counts=zone_trial_counts(zone))

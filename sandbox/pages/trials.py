@@ -10,7 +10,7 @@ def trial_context(application):
     trial = trial_rules.trial_of(application)
     state = S(application.state)
     return {
-        "app": application, "state": state, "trial": trial,
+        "application": application, "state": state, "trial": trial,
         "started_on": trial_rules.started_on(trial), "ends_on": trial_rules.effective_end(trial) if trial else application.period_end,
         "request_deadline": trial_rules.request_deadline(trial) if trial else None,
         "start_problems": trial_rules.start_problems(application) if state == S.approved else [],
