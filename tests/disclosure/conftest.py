@@ -11,7 +11,7 @@ from sandbox.services.workflow import fire
 from sandbox.states import ApplicationState as S
 
 from ..factories import ApplicationFactory, UserFactory
-from ..review.conftest import GOOD_SCORES, Cast
+from ..factories_flow import GOOD_SCORES, Cast
 
 DECLINE_REASON = "Away at a conference in Busan all month"
 CONFLICT_DETAILS = "I advised the applicant on its sensor stack in 2024"
