@@ -88,6 +88,7 @@ def test_change_password(client, make_user, db):
     login(client, user)
     bad = client.post("/auth/password", data={"current": "nope", "password": "new password 1", "confirm": "new password 1"})
     assert bad.status_code == 200
+    assert "The current password is not correct." in bad.get_data(as_text=True)
     good = client.post("/auth/password", data={"current": PASSWORD, "password": "new password 1",
                                                "confirm": "new password 1"})
     assert good.status_code == 302
