@@ -19,6 +19,19 @@ PASSWORD = factories.PASSWORD
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgresql")
 
 
+# Whole directories of slow tests: the drills and scale runs (servers, databases and gunicorn started for
+# real) and the races (a threaded server and many clients). Single slow tests elsewhere carry the mark.
+SLOW_DIRECTORIES = ("scale", "races")
+
+
+def pytest_collection_modifyitems(items):
+    root = os.path.dirname(__file__)
+    for item in items:
+        parts = os.path.relpath(str(item.fspath), root).split(os.sep)
+        if parts[0] in SLOW_DIRECTORIES:
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_runtest_setup(item):
     """`@pytest.mark.postgres`: row locks, advisory locks and server tools that SQLite does not have; such a
     test is skipped unless DATABASE_URL names a PostgreSQL database."""
