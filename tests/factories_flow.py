@@ -301,6 +301,14 @@ def _expert_review(cast, **kwargs):
     return fire(_screening(cast, **kwargs), "accept", cast.office)
 
 
+def _reviewed(cast, **kwargs):
+    application = _expert_review(cast, **kwargs)
+    for reviewer in cast.reviewers[:3]:
+        cast.review(application, reviewer)
+    cast.opinion(application)
+    return application
+
+
 def _committee(cast, **kwargs):
     application, _item = cast.to_agenda(_expert_review(cast, **kwargs))
     return application
@@ -351,17 +359,10 @@ STATE_BUILDERS = {
 }
 
 
-def _reviewed(cast, **kwargs):
-    application = _expert_review(cast, **kwargs)
-    for reviewer in cast.reviewers[:3]:
-        cast.review(application, reviewer)
-    cast.opinion(application)
-    return application
-
-
 def file_in(state, cast=None, **kwargs):
-    """A trial-exemption file walked to `state` by `cast` (a new Cast if none); `kwargs` go to
-    ApplicationFactory. Every step is a real service call, so each leaves its audit row."""
+    """A trial-exemption file walked to `state` by `cast` (a new Cast if none) from a real submission;
+    `kwargs` go to ApplicationFactory. Every step is a real service call, so each leaves its audit row.
+    (tests/workflow/test_transitions.row_in SETS a state instead, for the whole transition table.)"""
     cast = cast or Cast()
     application = STATE_BUILDERS[S(state)](cast, **kwargs)
     db.session.refresh(application)
