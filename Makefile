@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app wsgi
 export DATABASE_URL ?= sqlite:///$(CURDIR)/instance/sandbox.sqlite
 
-.PHONY: run test test-e2e test-postgres translations check-migrations clean
+.PHONY: run test test-fast test-e2e test-postgres translations check-migrations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ run: $(STAMP) translations
 test: $(STAMP) translations
 	$(BIN)/lint-imports
 	env -u DATABASE_URL $(BIN)/pytest -q
+
+# The inner loop: everything but the browser tests and the slow drills, scale and race runs.
+test-fast: $(STAMP) translations
+	env -u DATABASE_URL $(BIN)/pytest -q -m "not slow and not e2e"
 
 test-e2e: $(STAMP) translations
 	env -u DATABASE_URL $(BIN)/pytest -q tests/e2e

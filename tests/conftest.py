@@ -13,9 +13,30 @@ from sandbox.config import TestingConfig
 from sandbox.extensions import db as _db
 from sandbox.labels import Role
 
-from . import factories
+from . import factories, factories_flow
 
 PASSWORD = factories.PASSWORD
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgresql")
+
+
+# Whole directories of slow tests: the drills and scale runs (servers, databases and gunicorn started for
+# real) and the races (a threaded server and many clients). Single slow tests elsewhere carry the mark.
+SLOW_DIRECTORIES = ("scale", "races")
+
+
+def pytest_collection_modifyitems(items):
+    root = os.path.dirname(__file__)
+    for item in items:
+        parts = os.path.relpath(str(item.fspath), root).split(os.sep)
+        if parts[0] in SLOW_DIRECTORIES:
+            item.add_marker(pytest.mark.slow)
+
+
+def pytest_runtest_setup(item):
+    """`@pytest.mark.postgres`: row locks, advisory locks and server tools that SQLite does not have; such a
+    test is skipped unless DATABASE_URL names a PostgreSQL database."""
+    if item.get_closest_marker("postgres") and not ON_POSTGRES:
+        pytest.skip("needs PostgreSQL (DATABASE_URL=postgresql+psycopg://...)")
 
 
 @pytest.fixture(scope="session")
@@ -96,6 +117,12 @@ def client(app, db):
     # Assertions read English; tests about Korean send their own header or cookie.
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
+
+
+@pytest.fixture
+def cast(db):
+    """The staff a file meets (office, reviewers, authority, committee, chair); see tests/factories_flow.py."""
+    return factories_flow.Cast()
 
 
 @pytest.fixture

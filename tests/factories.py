@@ -1,5 +1,8 @@
-"""factory-boy factories for every model. They may build any state for setup; transitions in
-tests go through services.workflow.fire."""
+"""factory-boy factories for the plain rows. They may build any state for setup; transitions in tests go
+through services.workflow.fire. Records a step of the workflow leaves behind (reviews, opinions, decisions and
+their conditions, trials, insurance, reports, incidents, claims, correction orders, evaluations) carry audit
+sequence numbers and hashes: tests/factories_flow.py builds those, and files in any state, through the
+real services."""
 from datetime import date, datetime, timedelta, timezone
 
 import factory
@@ -8,8 +11,12 @@ from werkzeug.security import generate_password_hash
 
 from sandbox.extensions import db
 from sandbox.labels import DocumentKind, Instrument, LegalGround, OrganisationKind, Role, TechCategory
-from sandbox.models import (Application, Document, ExemptionRequest, ExemptionType, Membership, Organisation,
-                            StageClock, User, UserRole, Zone)
+from sandbox.models import (AgendaItem, Application, Assignment, CommitteeMeeting, ConflictDeclaration, Document,
+                            ExemptionRequest, ExemptionType, Feedback, Membership, Notification, Organisation,
+                            OrganisationDispute, OrganisationTie, PublicSummary, StageClock, User, UserRole, Vote,
+                            Zone)
+from sandbox.models.committee import VoteChoice
+from sandbox.models.reviews import AssignmentRole, AssignmentStatus, TieKind
 from sandbox.states import ApplicationState
 
 PASSWORD = "correct horse battery"
@@ -192,3 +199,131 @@ class StageClockFactory(BaseFactory):
     stage = ApplicationState.submitted
     started_at = factory.LazyFunction(lambda: datetime.now(timezone.utc))
     allowed_days = 7
+
+
+# ---- review ------------------------------------------------------------------------------------------
+
+class AssignmentFactory(BaseFactory):
+    """A reviewer asked to review a file (proposed; `status=AssignmentStatus.accepted` once they agreed).
+    For an authority: `role=AssignmentRole.authority, exemption_request=...`."""
+
+    class Meta:
+        model = Assignment
+
+    application = factory.SubFactory(ApplicationFactory, state=ApplicationState.expert_review)
+    user = factory.SubFactory(UserFactory, roles=[Role.reviewer])
+    role = AssignmentRole.reviewer
+    status = AssignmentStatus.proposed
+    due_date = factory.LazyFunction(lambda: date.today() + timedelta(days=14))
+
+    class Params:
+        authority = factory.Trait(
+            role=AssignmentRole.authority,
+            user=factory.SubFactory(UserFactory, roles=[Role.authority], agency="경찰청"),
+            exemption_request=factory.LazyAttribute(lambda a: a.application.exemption_requests[0]))
+
+
+class ConflictDeclarationFactory(BaseFactory):
+    class Meta:
+        model = ConflictDeclaration
+
+    # The model keeps ids only (a declaration is a record, not navigated).
+    user_id = factory.LazyFunction(lambda: UserFactory(roles=[Role.reviewer]).id)
+    application_id = factory.LazyFunction(lambda: ApplicationFactory(state=ApplicationState.expert_review).id)
+    has_conflict = False
+    details = ""
+
+
+class OrganisationTieFactory(BaseFactory):
+    """A person's tie to an organisation (which makes them conflicted on its files)."""
+
+    class Meta:
+        model = OrganisationTie
+
+    user_id = factory.LazyFunction(lambda: UserFactory(roles=[Role.reviewer]).id)
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = TieKind.advice
+    since = factory.LazyFunction(lambda: date.today() - timedelta(days=365))
+
+
+# ---- committee ---------------------------------------------------------------------------------------
+
+class CommitteeMeetingFactory(BaseFactory):
+    class Meta:
+        model = CommitteeMeeting
+
+    title = factory.Sequence(lambda n: f"{n + 1}th meeting")
+    meets_on = factory.LazyFunction(lambda: date.today() + timedelta(days=7))
+    created_by_id = factory.LazyFunction(lambda: UserFactory(roles=[Role.office]).id)
+    members = factory.LazyFunction(lambda: [UserFactory(roles=[Role.committee]) for _ in range(2)]
+                                   + [UserFactory(roles=[Role.committee, Role.chair])])
+
+
+class AgendaItemFactory(BaseFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(CommitteeMeetingFactory)
+    application = factory.SubFactory(ApplicationFactory, state=ApplicationState.committee)
+
+
+class VoteFactory(BaseFactory):
+    """A member's vote on an agenda item (a member of the item's meeting)."""
+
+    class Meta:
+        model = Vote
+
+    item = factory.SubFactory(AgendaItemFactory)
+    member = factory.LazyAttribute(lambda v: v.item.meeting.members[0])
+    choice = VoteChoice.approve
+    reason = ""
+
+
+# ---- the public, notices, disputes ----------------------------------------------------------------
+
+class FeedbackFactory(BaseFactory):
+    """A citizen's feedback on a running trial, awaiting moderation."""
+
+    class Meta:
+        model = Feedback
+
+    application = factory.SubFactory(ApplicationFactory, state=ApplicationState.trial_active)
+    text = factory.Sequence(lambda n: f"The shuttle was on time ({n}).")
+    contact = ""
+
+
+class PublicSummaryFactory(BaseFactory):
+    class Meta:
+        model = PublicSummary
+
+    application = factory.SubFactory(ApplicationFactory, state=ApplicationState.trial_active)
+    summary_ko = "공개 요약"
+    summary_en = "Public summary"
+    published_at = factory.LazyFunction(lambda: datetime.now(timezone.utc))
+
+
+class NotificationFactory(BaseFactory):
+    """An in-app notice (its e-mail pending)."""
+
+    class Meta:
+        model = Notification
+
+    user = factory.SubFactory(UserFactory, roles=[Role.applicant])
+    kind = "application.submitted"
+    subject = factory.Sequence(lambda n: f"Notice {n}")
+    body = "Something happened to your file."
+    link = "/"
+
+
+class OrganisationDisputeFactory(BaseFactory):
+    """An open claim that another company holds an organisation's registration number."""
+
+    class Meta:
+        model = OrganisationDispute
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    filed_by = factory.SubFactory(UserFactory, roles=[Role.applicant])
+    registration_number = factory.LazyAttribute(lambda d: d.organisation.registration_number)
+    claimed_name = "The real company"
+    claimed_kind = OrganisationKind.company
+    statement = "Our certificate shows the number is ours."

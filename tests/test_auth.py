@@ -57,6 +57,9 @@ def test_wrong_password_is_recorded_and_generic(client, make_user, db):
     user = make_user("applicant")
     response = client.post("/auth/login", data={"email": user.email, "password": "wrong password"})
     assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    # Generic: it does not say which of the two was wrong; the form is shown again with the address kept.
+    assert "The e-mail address or password is not correct." in page and user.email in page
     assert db.session.query(AuditEvent).filter_by(action="user.login_failed").count() == 1
 
 
@@ -75,6 +78,9 @@ def test_successful_logins_do_not_count_against_the_limit(client, make_user):
     for _ in range(7):
         login(client, user)
         client.post("/auth/logout")
+    # The eighth login still lets the applicant in (no "wait 15 minutes" refusal): their own page opens.
+    login(client, user)
+    assert "<h1>My applications</h1>" in client.get("/applicant/").get_data(as_text=True)
 
 
 def test_change_password(client, make_user, db):
@@ -82,6 +88,7 @@ def test_change_password(client, make_user, db):
     login(client, user)
     bad = client.post("/auth/password", data={"current": "nope", "password": "new password 1", "confirm": "new password 1"})
     assert bad.status_code == 200
+    assert "The current password is not correct." in bad.get_data(as_text=True)
     good = client.post("/auth/password", data={"current": PASSWORD, "password": "new password 1",
                                                "confirm": "new password 1"})
     assert good.status_code == 302

@@ -2,8 +2,14 @@
 import io
 
 import pytest
+from flask import g
+from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
+
+from sandbox.states import ApplicationState
 
 from .conftest import login
+from .factories import ApplicationFactory
 
 
 @pytest.fixture
@@ -48,35 +54,28 @@ def test_too_large_upload_gets_413(app, client):
 
 
 def test_acting_on_a_file_that_moved_on_gets_409(client, make_user, db):
-    from .factories import ApplicationFactory
-    from sandbox.states import ApplicationState
     office = make_user("secretariat")
-    app = ApplicationFactory(state=ApplicationState.screening)
+    application = ApplicationFactory(state=ApplicationState.screening)
     login(client, office)
-    response = client.post(f"/files/{app.id}/actions/screen", headers={"Accept-Language": "en"})
+    response = client.post(f"/files/{application.id}/actions/screen", headers={"Accept-Language": "en"})
     assert response.status_code == 409
     assert "no longer applies" in response.get_data(as_text=True)
 
 
 def test_stale_page_gets_409(client, make_user, db):
-    from .factories import ApplicationFactory
-    from sandbox.states import ApplicationState
     office = make_user("secretariat")
-    app = ApplicationFactory(state=ApplicationState.submitted)
+    application = ApplicationFactory(state=ApplicationState.submitted)
     login(client, office)
-    response = client.post(f"/files/{app.id}/actions/screen?version={app.version + 5}",
+    response = client.post(f"/files/{application.id}/actions/screen?version={application.version + 5}",
                            headers={"Accept-Language": "en"})
     assert response.status_code == 409
-    db.session.refresh(app)
-    assert app.state == ApplicationState.submitted
+    db.session.refresh(application)
+    assert application.state == ApplicationState.submitted
 
 
 @pytest.mark.parametrize("path", ["/office/", "/"])
 def test_database_unreachable_gives_503_page_to_a_logged_in_user(client, make_user, db, path):
     # The user loader, the page and the header's unread count all need the database; the 503 page must not.
-    from flask import g
-    from sqlalchemy import event
-    from sqlalchemy.exc import OperationalError
 
     login(client, make_user("secretariat"))
     g.pop("_login_user", None)  # tests share one app context: load the user afresh, as a new request would

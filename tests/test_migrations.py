@@ -3,6 +3,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
@@ -15,6 +16,7 @@ def test_single_head():
     assert len(ScriptDirectory.from_config(config).get_heads()) == 1
 
 
+@pytest.mark.slow  # runs every migration: about 5 s
 def test_upgrade_on_an_empty_database_leaves_no_drift(tmp_path):
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite'}", "PATH": "/usr/bin:/bin"}
     flask = [sys.executable, "-m", "flask", "--app", "wsgi", "db"]

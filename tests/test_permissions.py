@@ -14,6 +14,15 @@ ROLE_PAGES = {
     Role.auditor: "/audit/",
     Role.admin: "/admin/users",
 }
+HEADINGS = {
+    Role.applicant: "My applications",
+    Role.office: "Office queue",
+    Role.reviewer: "My reviews",
+    Role.authority: "Exemption opinions",
+    Role.committee: "Committee agenda",
+    Role.auditor: "Audit log",
+    Role.admin: "Users and roles",
+}
 CASES = [(role, page, other) for role, page in ROLE_PAGES.items() for other in Role
          if other != role and not (role == Role.committee and other == Role.chair)]
 
@@ -21,7 +30,9 @@ CASES = [(role, page, other) for role, page in ROLE_PAGES.items() for other in R
 @pytest.mark.parametrize("role,page", ROLE_PAGES.items(), ids=[r.value for r in ROLE_PAGES])
 def test_role_page_opens_for_its_role(client, make_user, role, page):
     login(client, make_user(role))
-    assert client.get(page).status_code == 200
+    response = client.get(page)
+    assert response.status_code == 200
+    assert f"<h1>{HEADINGS[role]}</h1>" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("role,page,other", CASES, ids=[f"{r.value}-page-as-{o.value}" for r, _, o in CASES])
@@ -41,7 +52,9 @@ def test_anonymous_visitors_are_sent_to_log_in(client, page):
 
 def test_chair_sees_the_committee_agenda(client, make_user):
     login(client, make_user(Role.chair))
-    assert client.get("/committee/").status_code == 200
+    response = client.get("/committee/")
+    assert response.status_code == 200
+    assert "<h1>Committee agenda</h1>" in response.get_data(as_text=True)
 
 
 def test_admin_grants_and_revokes_roles_and_each_change_is_recorded(client, make_user, db):

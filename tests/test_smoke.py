@@ -6,7 +6,7 @@ from .factories import ApplicationFactory
 
 
 def test_submit_through_fire_records_event(db):
-    app = ApplicationFactory()
-    fire(app, "submit", app.created_by)
-    assert app.state == ApplicationState.submitted
+    application = ApplicationFactory()
+    fire(application, "submit", application.created_by)
+    assert application.state == ApplicationState.submitted
     assert db.session.query(AuditEvent).filter_by(action="application.submitted").count() == 1

@@ -90,3 +90,4 @@ def test_document_is_removed(client, empty_draft):
 def test_no_upload_after_submit(client, complete_draft):
     client.post(f"/files/{complete_draft.id}/actions/submit")
     assert upload(client, complete_draft, PDF, "late.pdf").status_code == 403
+    assert db.session.query(Document).filter_by(original_name="late.pdf").count() == 0

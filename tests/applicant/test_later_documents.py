@@ -10,38 +10,42 @@ from ..factories import ApplicationFactory, MembershipFactory
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def upload(client, app, kind="insurance"):
-    return client.post(f"/files/{app.id}/documents", data={"kind": kind, "file": (io.BytesIO(PDF), "cover.pdf")},
+def upload(client, application, kind="insurance"):
+    return client.post(f"/files/{application.id}/documents",
+                       data={"kind": kind, "file": (io.BytesIO(PDF), "cover.pdf")},
                        content_type="multipart/form-data")
 
 
 def test_insurance_certificate_can_be_added_after_approval(client, db):
-    app = ApplicationFactory(state=S.approved)
-    login(client, app.created_by)
-    assert "files/%d/documents" % app.id in client.get(f"/files/{app.id}").get_data(as_text=True)
-    response = upload(client, app)
+    application = ApplicationFactory(state=S.approved)
+    login(client, application.created_by)
+    page = client.get(f"/files/{application.id}").get_data(as_text=True)
+    assert "files/%d/documents" % application.id in page
+    response = upload(client, application)
     assert response.status_code == 303
-    document = db.session.query(Document).filter_by(application_id=app.id).one()
+    document = db.session.query(Document).filter_by(application_id=application.id).one()
     assert document.kind == "insurance" and document.media_type == "application/pdf"
-    assert db.session.query(AuditEvent).filter_by(action="document.uploaded", application_id=app.id).count() == 1
+    assert db.session.query(AuditEvent).filter_by(action="document.uploaded",
+                                                  application_id=application.id).count() == 1
 
 
 def test_nothing_can_be_added_while_the_office_reviews(client, db):
-    app = ApplicationFactory(state=S.expert_review)
-    login(client, app.created_by)
-    assert upload(client, app).status_code == 403
+    application = ApplicationFactory(state=S.expert_review)
+    login(client, application.created_by)
+    assert upload(client, application).status_code == 403
     assert db.session.query(Document).count() == 0
 
 
 def test_another_organisation_cannot_add_documents(client, db):
-    app = ApplicationFactory(state=S.approved)
+    application = ApplicationFactory(state=S.approved)
     login(client, MembershipFactory().user)
-    assert upload(client, app).status_code == 403
+    assert upload(client, application).status_code == 403
+    assert application.documents == []
 
 
 def test_a_kind_that_belongs_to_the_application_is_refused(client, db):
-    app = ApplicationFactory(state=S.approved)
-    login(client, app.created_by)
-    response = upload(client, app, kind="business_plan")
+    application = ApplicationFactory(state=S.approved)
+    login(client, application.created_by)
+    response = upload(client, application, kind="business_plan")
     assert response.status_code == 303
     assert db.session.query(Document).count() == 0

@@ -69,8 +69,6 @@ def test_verify_notices_a_removed_tail_through_the_head_row(some_events, db, run
 
 @pytest.mark.postgres
 def test_concurrent_writers_never_fork_or_skip_the_chain(app, db):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("row locks need PostgreSQL (DATABASE_URL)")
     writers, per_writer = 8, 25
     barrier = threading.Barrier(writers)
     errors = []

@@ -3,7 +3,7 @@ file page while the committee still deliberated, and reviewers' e-mails and decl
 import html
 
 from ..conftest import login
-from .conftest import DECLINE_REASON, RECUSAL_REASON, REJECT_REASON
+from ..factories_flow import DECLINE_REASON, RECUSAL_REASON, REJECT_REASON
 
 
 def test_the_applicant_does_not_read_the_committee_s_votes_while_it_deliberates(client, trail):

@@ -11,8 +11,8 @@ from sandbox.models import Notification
 from sandbox.services.delivery import _message
 
 from ..conftest import login
-from .conftest import (COMMITTEE_ONLY, CONFLICT_DETAILS, DECISION_REASONS, DECLINE_REASON, OPINION_REASONS,
-                       RECUSAL_REASON, REJECT_REASON, SUPPLEMENT, TO_APPLICANT)
+from ..factories_flow import (COMMITTEE_ONLY, CONFLICT_DETAILS, DECISION_REASONS, DECLINE_REASON, OPINION_REASONS,
+                              RECUSAL_REASON, REJECT_REASON, SUPPLEMENT, TO_APPLICANT)
 
 ROLES = ("applicant", "secretariat", "reviewer", "authority", "committee", "chair", "auditor")
 EVERYONE = frozenset(ROLES)

@@ -11,14 +11,14 @@ from sandbox.services import trial_reports, trials
 from sandbox.services.workflow import fire
 
 from ..conftest import login
-from ..trials.conftest import TrialCast
+from ..factories_flow import Cast
 
 SUSPENSION = "Night runs exceeded the permitted hours twice."
 
 
 @pytest.fixture
 def running(db):
-    cast = TrialCast()
+    cast = Cast()
     for user in [cast.office, *cast.reviewers, cast.authority, *cast.committee]:
         user.name = f"직원{user.id}호"  # no applicant's Faker name can equal or contain it
     db.session.commit()

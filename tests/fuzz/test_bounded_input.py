@@ -23,15 +23,9 @@ from sandbox.states import ApplicationState as S
 
 from ..conftest import login
 from ..factories import ApplicationFactory
-from ..review.conftest import Cast
 from .harness import capped_memory
 
 ALLOCATION_LIMIT = 5 * 2**20  # bytes one refused request may allocate at its peak
-
-
-@pytest.fixture
-def cast(db):
-    return Cast()
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ from .harness import (INTEGERS, SKIP_ENDPOINTS, STRING_VARS, TEXT_FIELD_VALUES, 
                       Failure, Form, Raw, RecordingArgs, Sweeper, capped_memory, parse_page, query_url, url_for_rule,
                       urlencoded)
 
-pytestmark = pytest.mark.fuzz
+pytestmark = [pytest.mark.fuzz, pytest.mark.slow]  # a sweep of every route: about 90 s
 
 ROLES = [  # (label, demo account); None is the anonymous visitor
     ("anonymous", None), ("applicant", "applicant@demo.kr"), ("non-member", "startup@demo.kr"),

@@ -38,6 +38,8 @@ def test_open_marks_read_and_follows_the_link(client, db):
     login(client, user)
     response = client.post(f"/notices/{notice.id}/read", data={"open": "1"})
     assert response.status_code == 303 and response.headers["Location"].endswith("/files/123")
+    db.session.refresh(notice)
+    assert notice.read_at is not None
 
 
 def test_mark_all_read(client, db):

@@ -1,6 +1,5 @@
 """Two ticks at once on PostgreSQL: one works, the other sees the advisory lock and stops; and even
 without the lock the dedupe keys keep every notice and email single."""
-import os
 import threading
 from datetime import timedelta
 
@@ -16,8 +15,7 @@ from sandbox.states import ApplicationState as S
 from ..factories import ApplicationFactory, StageClockFactory
 from .conftest import T0, notices
 
-pytestmark = pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgresql"),
-                                reason="needs PostgreSQL (DATABASE_URL)")
+pytestmark = pytest.mark.postgres
 
 
 def test_a_second_tick_exits_while_one_holds_the_lock(app, office):

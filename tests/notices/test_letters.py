@@ -9,7 +9,7 @@ from sandbox.services import committee
 
 from ..conftest import login
 from ..factories import UserFactory
-from ..review.conftest import Cast
+from ..factories_flow import Cast
 from .conftest import notices
 
 REASONS = "안전요원 배치 계획이 부족하여 보행자 보호 대책을 확인할 수 없습니다"

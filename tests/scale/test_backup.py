@@ -55,10 +55,8 @@ def test_sqlite_round_trip(tmp_path):
     _round_trip(tmp_path, f"sqlite:///{tmp_path / 'a.sqlite'}", f"sqlite:///{tmp_path / 'b.sqlite'}")
 
 
-@pytest.mark.skipif(
-    not shutil.which("pg_dump") or not os.environ.get("DATABASE_URL", "").startswith("postgresql"),
-    reason="needs pg_dump and a PostgreSQL DATABASE_URL",
-)
+@pytest.mark.postgres
+@pytest.mark.skipif(not shutil.which("pg_dump"), reason="needs pg_dump")
 def test_postgresql_round_trip(tmp_path):
     names = [f"bk_{uuid.uuid4().hex[:8]}_{k}" for k in (1, 2)]
     pg = ["-h", "127.0.0.1", "-U", "postgres"]

@@ -7,7 +7,7 @@ from sandbox.services import trials
 from sandbox.states import ApplicationState as S
 
 from ..conftest import login
-from .conftest import insurance
+from ..factories_flow import insurance
 
 
 def test_operator_records_insurance_and_starts_from_the_trial_page(cast, client):

@@ -23,6 +23,7 @@ def _public_urls(client, db):
     return urls
 
 
+@pytest.mark.slow  # renders every public page: about 5 s
 def test_no_public_page_shows_a_confidential_field(client, db):
     load_demo()
     secrets = [CONFIDENTIAL_MARK, CONFIDENTIAL_CONTACT] + [c.claimant for c in db.session.scalars(select(Claim))]

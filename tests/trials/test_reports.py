@@ -12,7 +12,7 @@ from sandbox.rules import trials as trial_rules
 from sandbox.rules.dates import add_months
 from sandbox.services import incidents, trial_reports, trials
 
-from .conftest import GOOD_REPORT
+from ..factories_flow import GOOD_REPORT
 
 
 def _file(cast, application, kind="initial", **changes):

@@ -12,7 +12,7 @@ from sandbox.services.workflow import fire
 from sandbox.states import ApplicationState as S
 
 from ..factories import ZoneFactory
-from .conftest import GOOD_REPORT
+from ..factories_flow import GOOD_REPORT
 
 
 def _finished(cast):

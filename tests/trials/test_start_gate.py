@@ -13,7 +13,7 @@ from sandbox.services import trials
 from sandbox.services.workflow import blocking_reasons, fire
 from sandbox.states import ApplicationState as S
 
-from .conftest import insurance
+from ..factories_flow import insurance
 
 
 def _refused_start(application):

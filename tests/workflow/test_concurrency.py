@@ -15,13 +15,8 @@ from ..factories import ApplicationFactory, UserFactory
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture
-def postgres_only(db):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("row locks need PostgreSQL (DATABASE_URL)")
 
-
-def test_concurrent_fire_moves_the_file_once(app, db, postgres_only):
+def test_concurrent_fire_moves_the_file_once(app, db):
     application = ApplicationFactory(state=S.submitted)
     officers = [UserFactory(roles=[Role.office]) for _ in range(8)]
     app_id, officer_ids = application.id, [o.id for o in officers]
@@ -54,7 +49,7 @@ def test_concurrent_fire_moves_the_file_once(app, db, postgres_only):
     assert events.count() == 1
 
 
-def test_concurrent_fire_on_many_files_keeps_one_chain_and_every_notice(app, db, postgres_only):
+def test_concurrent_fire_on_many_files_keeps_one_chain_and_every_notice(app, db):
     """8 writers cycle their own files (request / answer a supplement) while contending for the
     audit-head lock: no lost update, no fork or gap, and every notice quotes its own file's event."""
     from datetime import date

@@ -13,18 +13,18 @@ from ..factories import ApplicationFactory, QuickConfirmationFactory, UserFactor
 OUTSIDE_POINT = {"type": "Point", "coordinates": [127.05, 37.50]}  # in Seoul, outside the test zone
 
 
-def submit_fails_with(app, expected):
+def submit_fails_with(application, expected):
     with pytest.raises(GuardFailed) as excinfo:
-        fire(app, "submit", app.created_by)
-    assert app.state == S.draft
+        fire(application, "submit", application.created_by)
+    assert application.state == S.draft
     assert any(expected in reason for reason in excinfo.value.reasons), excinfo.value.reasons
     return excinfo.value.reasons
 
 
 def test_complete_draft_submits(db):
-    app = ApplicationFactory()
-    fire(app, "submit", app.created_by)
-    assert app.state == S.submitted and app.reference.startswith("SBX-")
+    application = ApplicationFactory()
+    fire(application, "submit", application.created_by)
+    assert application.state == S.submitted and application.reference.startswith("SBX-")
 
 
 @pytest.mark.parametrize("field,label", [
@@ -90,35 +90,36 @@ def test_permit_period_maximum_is_two_years(db):
 
 
 def test_quick_confirmation_needs_its_question(db):
-    app = QuickConfirmationFactory(question="")
-    submit_fails_with(app, "question")
+    application = QuickConfirmationFactory(question="")
+    submit_fails_with(application, "question")
 
 
 def test_supplement_answer_needs_text(db):
-    app = ApplicationFactory(state=S.supplement_requested, supplement_from=S.screening)
+    application = ApplicationFactory(state=S.supplement_requested, supplement_from=S.screening)
     with pytest.raises(GuardFailed):
-        fire(app, "answer_supplement", app.created_by, answer=" ")
-    fire(app, "answer_supplement", app.created_by, answer="Insurance design attached.")
-    assert app.state == S.screening
+        fire(application, "answer_supplement", application.created_by, answer=" ")
+    fire(application, "answer_supplement", application.created_by, answer="Insurance design attached.")
+    assert application.state == S.screening
 
 
 def test_deemed_no_regulation_at_day_30_exactly(db):
     submitted = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
-    app = QuickConfirmationFactory(state=S.submitted, submitted_at=submitted)
+    application = QuickConfirmationFactory(state=S.submitted, submitted_at=submitted)
     with pytest.raises(GuardFailed):
-        fire(app, "deem_no_regulation", "system", now=submitted + timedelta(days=30, seconds=-1))
-    fire(app, "deem_no_regulation", "system", now=submitted + timedelta(days=30))
-    assert app.state == S.deemed_no_regulation
+        fire(application, "deem_no_regulation", "system", now=submitted + timedelta(days=30, seconds=-1))
+    fire(application, "deem_no_regulation", "system", now=submitted + timedelta(days=30))
+    assert application.state == S.deemed_no_regulation
 
 
 def test_a_person_cannot_fire_the_system_transition(db):
-    app = QuickConfirmationFactory(state=S.submitted, submitted_at=datetime.now(timezone.utc) - timedelta(days=40))
+    application = QuickConfirmationFactory(state=S.submitted,
+                                           submitted_at=datetime.now(timezone.utc) - timedelta(days=40))
     from sandbox.errors import PermissionDenied
     with pytest.raises(PermissionDenied):
-        fire(app, "deem_no_regulation", UserFactory(roles=list(Role)))
+        fire(application, "deem_no_regulation", UserFactory(roles=list(Role)))
 
 
 def test_requested_exemption_not_offered_by_the_zone(db):
     from ..factories import ExemptionTypeFactory
-    app = ApplicationFactory(exemptions=[ExemptionTypeFactory()])
-    submit_fails_with(app, "does not offer the exemption")
+    application = ApplicationFactory(exemptions=[ExemptionTypeFactory()])
+    submit_fails_with(application, "does not offer the exemption")

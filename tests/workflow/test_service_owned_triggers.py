@@ -6,7 +6,7 @@ from sandbox.errors import GuardFailed
 from sandbox.models import AuditEvent
 from sandbox.workflow.machine import OWNERS, STEPS, owner_of
 
-from .test_transitions import actor_for, file_in
+from .test_transitions import actor_for, row_in
 
 OWNED = [(instrument, step) for instrument, steps in STEPS.items() for step in steps if step.owner]
 
@@ -22,7 +22,7 @@ def test_the_triggers_with_a_service_verb_of_their_own_are_declared_owned():
 def test_an_owned_trigger_without_its_service_is_refused(db, instrument, step):
     from sandbox.services.workflow import fire
     source = step.source[0]
-    application = file_in(instrument, source)
+    application = row_in(instrument, source)
     actor = actor_for(sorted(step.who, key=str)[0], application)
     for via in (None, "some.other_verb"):
         with pytest.raises(GuardFailed) as excinfo:
@@ -38,7 +38,7 @@ def test_the_file_page_lists_an_owned_trigger_disabled_with_where_to_go(db):
     from sandbox.services.workflow import available_triggers
     from sandbox.states import ApplicationState as S
     from ..factories import UserFactory
-    application = file_in(Instrument.trial_exemption, S.extension_review)
+    application = row_in(Instrument.trial_exemption, S.extension_review)
     office = UserFactory(roles=[Role.office])
     offered = {a["trigger"]: a for a in available_triggers(application, office)}
     grant = offered["grant_extension"]

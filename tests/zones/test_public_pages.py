@@ -14,12 +14,13 @@ SECRET = "SECRET-FINANCING-PLAN"
 
 def trial(zone, state, title, published=True, **kwargs):
     """A file in `state`; by default the office has published its redacted summary, as the public map requires."""
-    app = ApplicationFactory(zone=zone, state=state, title=title, financing=SECRET, safety_plan=SECRET,
+    application = ApplicationFactory(zone=zone, state=state, title=title, financing=SECRET, safety_plan=SECRET,
                              period_start=date(2026, 3, 1), period_end=date(2028, 2, 28), **kwargs)
     if published:
-        _db.session.add(PublicSummary(application_id=app.id, summary_ko="요약", published_at=datetime.now(timezone.utc)))
+        _db.session.add(PublicSummary(application_id=application.id, summary_ko="요약",
+                                      published_at=datetime.now(timezone.utc)))
         _db.session.commit()
-    return app
+    return application
 
 
 def test_unpublished_trial_stays_off_the_public_map(client, db):
