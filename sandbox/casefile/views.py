@@ -59,7 +59,7 @@ def show(application_id):
     # The page shows events only as the disclosure rule lets this viewer see them.
     events = policy.disclose_events(policy.viewer_of(user, application), events)
     return render_template(
-        "casefile/show.html", app=application, state=ApplicationState(application.state),
+        "casefile/show.html", application=application, state=ApplicationState(application.state),
         clock=clocks.view(application.current_clock), actions=_with_urls(application, available_triggers(application, user)),
         events=events, earlier_events=earlier, can_edit=policy.may(user, "application.edit", application),
         details=details(application), grounds=LegalGround, doc_kinds=DocumentKind,
@@ -113,7 +113,7 @@ def workflow(application_id):
     application = load_or_404(Application, application_id)
     require("application.view", application)
     response = make_response(render_template(
-        "casefile/workflow.html", app=application, state=ApplicationState(application.state),
+        "casefile/workflow.html", application=application, state=ApplicationState(application.state),
         source=diagram_source(application, timeline(application))))
     response.headers["Content-Security-Policy"] = content_security_policy(current_app, inline_styles=True)
     return response
