@@ -34,7 +34,8 @@ def _login_limit():
 
 def _address_and_account():
     # Per address and account: guessing one password is slowed down without locking out a whole office behind one NAT.
-    return f"{request.remote_addr}|{(request.form.get('email') or '').strip().lower()}"
+    # The login form's own parsing, not the raw body; the limiter asks before the view runs.
+    return f"{request.remote_addr}|{(LoginForm().email.data or '').strip().lower()}"
 
 
 @bp.route("/login", methods=["GET", "POST"])
