@@ -1,6 +1,7 @@
 """Form pieces more than one blueprint posts: the typed condition row (the authorities propose
 conditions, the committee decides them; blueprints may not import each other, so the row lives here),
 the hidden `next` field of buttons shared by several pages, and the list of a form's errors."""
+from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import Form, HiddenField, StringField
 from wtforms.validators import Length
@@ -51,3 +52,10 @@ def form_errors(form):
             messages.append(str(value))
     collect(form.errors)
     return messages
+
+
+def flash_form_errors(form):
+    """A form that did not validate (a field too long, a row beyond the cap, a date that is none): each
+    message above the form, which is shown again with what was typed."""
+    for message in form_errors(form):
+        flash(message, "danger")

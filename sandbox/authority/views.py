@@ -15,7 +15,7 @@ from ..rules import reviews as review_rules
 from ..rules import conflicts as conflict_rules
 from ..services import reviews
 from ..states import ApplicationState
-from ..viewforms import form_errors
+from ..viewforms import flash_form_errors
 from ..viewhelpers import load_or_404, me, refusals, require
 from ..workflow import clocks
 from .blueprint import bp
@@ -47,8 +47,7 @@ def assignment(assignment_id):
         require("opinion.give", assignment)
         status = 422
         if not form.validate():
-            for message in form_errors(form):
-                flash(message, "danger")
+            flash_form_errors(form)
         else:
             with refusals() as outcome:
                 reviews.give_opinion(user, assignment, form.verdict.data or "", form.reasons.data or "",

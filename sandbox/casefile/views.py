@@ -13,7 +13,7 @@ from ..security import content_security_policy
 from ..services import documents
 from ..services.workflow import available_triggers, fire
 from ..states import ApplicationState
-from ..viewforms import form_errors
+from ..viewforms import flash_form_errors
 from ..viewhelpers import load_or_404, me, refusals, require
 from ..workflow import clocks
 from ..workflow.diagram import diagram_source
@@ -67,21 +67,16 @@ def _show_page(application, status=200):
         and policy.may(user, "document.upload", application) else None), status
 
 
-def _flash_form_errors(form):
-    for message in form_errors(form):
-        flash(message, "danger")
-
-
 @bp.route("/<int:application_id>/actions/<trigger>", methods=["POST"])
 def act(application_id, trigger):
     application = load_or_404(Application, application_id)
     require("application.view", application)
     form = ActionForm()
-    if form.due.errors:
-        flash(_("The due date is not a valid date."), "danger")
-        return redirect(url_for(".show", application_id=application.id))
     if not form.validate_on_submit():
-        _flash_form_errors(form)
+        if form.due.errors:
+            flash(_("The due date is not a valid date."), "danger")
+            return redirect(url_for(".show", application_id=application.id))
+        flash_form_errors(form)
         return redirect(url_for(".show", application_id=application.id), code=303)
     data = {key: value for key, value in (("due", form.due.data), ("answer", form.answer.data)) if value}
     # A file that moved on, or a stale page, propagates to the 409 page.
@@ -128,7 +123,7 @@ def upload(application_id):
         if outcome.ok:
             flash(_("Uploaded %(name)s.", name=document.original_name), "success")
     else:
-        _flash_form_errors(form)
+        flash_form_errors(form)
     return redirect(url_for(".show", application_id=application.id) + "#documents-heading", code=303)
 
 

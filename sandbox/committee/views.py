@@ -15,7 +15,7 @@ from ..rules import conflicts as conflict_rules
 from ..rules.conditions import format_parameters
 from ..services import committee
 from ..states import ApplicationState
-from ..viewforms import form_errors
+from ..viewforms import flash_form_errors
 from ..viewhelpers import load_or_404, me, refusals, require
 from .forms import MAX_CONDITIONS, DecisionForm, VoteForm
 from .blueprint import bp
@@ -72,20 +72,14 @@ def item(item_id):
     return _item_page(load_or_404(AgendaItem, item_id))
 
 
-def _form_refused(form):
-    # A field too long or a row beyond the cap: said above the form, which keeps what was typed.
-    for message in form_errors(form):
-        flash(message, "danger")
-    return 422
-
-
 @bp.route("/items/<int:item_id>/vote", methods=["POST"])
 def vote(item_id):
     agenda_item = load_or_404(AgendaItem, item_id)
     require("vote.cast", agenda_item)
     form = VoteForm()
     if not form.validate_on_submit():
-        return _item_page(agenda_item, _form_refused(form), vote_form=form)
+        flash_form_errors(form)
+        return _item_page(agenda_item, 422, vote_form=form)
     with refusals() as outcome:
         committee.cast_vote(me(), agenda_item, form.choice.data or "", form.reason.data or "")
     if outcome.ok:
@@ -101,7 +95,8 @@ def decide(item_id):
     require("decision.record", application)
     form = DecisionForm()
     if not form.validate_on_submit():
-        return _item_page(agenda_item, _form_refused(form), decision_form=form)
+        flash_form_errors(form)
+        return _item_page(agenda_item, 422, decision_form=form)
     with refusals() as outcome:
         committee.record_decision(me(), application, form.outcome.data or "", form.reasons.data or "",
                                   form.condition_rows(), [n for n in form.cite_review.data or [] if n],

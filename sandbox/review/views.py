@@ -16,15 +16,10 @@ from ..policy.disclosure import disclose_reviews
 from ..rules import conflicts as conflict_rules
 from ..rules import reviews as review_rules
 from ..services import assignments, conflicts, reviews
-from ..viewforms import form_errors
+from ..viewforms import flash_form_errors
 from ..viewhelpers import load_or_404, me, refusals, require
 from .blueprint import bp
 from .forms import AnswerForm, DeclarationForm, DeclineForm, TieForm, review_form
-
-
-def _flash_form_errors(form):
-    for message in form_errors(form):
-        flash(message, "danger")
 
 
 def _mine(assignment_id):
@@ -83,7 +78,7 @@ def accept(assignment_id):
     assignment = _mine(assignment_id)
     form = AnswerForm()
     if not form.validate_on_submit():
-        _flash_form_errors(form)
+        flash_form_errors(form)
     else:
         with refusals() as outcome:
             assignments.accept_assignment(me(), assignment)
@@ -98,7 +93,7 @@ def decline(assignment_id):
     assignment = _mine(assignment_id)
     form = DeclineForm()
     if not form.validate_on_submit():
-        _flash_form_errors(form)
+        flash_form_errors(form)
     else:
         with refusals() as outcome:
             assignments.decline_assignment(me(), assignment, form.reason.data or "")
@@ -114,7 +109,7 @@ def declare(application_id):
     form = DeclarationForm()
     has_conflict = form.has_conflict.data == "yes"
     if not form.validate_on_submit():
-        _flash_form_errors(form)
+        flash_form_errors(form)
     else:
         with refusals() as outcome:
             conflicts.declare_conflict(me(), application, has_conflict, form.details.data or "")
@@ -130,7 +125,7 @@ def submit(assignment_id):
     require("review.submit", assignment)
     form = review_form(reviews.rubric())
     if not form.validate_on_submit():
-        _flash_form_errors(form)
+        flash_form_errors(form)
         return assignment_page(assignment_id, status=422, form=form)
     with refusals() as outcome:
         reviews.submit_review(me(), assignment, form.scores(), form.recommendation.data or "",
@@ -151,7 +146,7 @@ def ties():
         if not form.validate():
             if form.since.errors or form.until.errors:
                 flash(_("Check the kind and the dates."), "danger")
-            _flash_form_errors(form)
+            flash_form_errors(form)
         elif organisation is None:
             flash(_("Choose the organisation."), "danger")
         else:
