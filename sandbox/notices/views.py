@@ -6,6 +6,7 @@ from ..bounds import db_int
 from ..models import EmailStatus, Notification
 from ..services import delivery, notifications
 from ..services.letters import LANGUAGES
+from ..viewforms import local_path
 from ..viewhelpers import load_or_404, me, require
 from .forms import ConfirmForm, ReadForm
 from .blueprint import bp
@@ -38,7 +39,7 @@ def read(notification_id):
         abort(400)
     notifications.mark_read(me(), notification)
     link = notification.link
-    if form.open.data == "1" and link.startswith("/") and not link.startswith("//"):
+    if form.open.data == "1" and local_path(link, None):
         return redirect(link, code=303)
     return redirect(url_for(".index"), code=303)
 
