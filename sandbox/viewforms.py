@@ -1,6 +1,7 @@
 """Form pieces more than one blueprint posts: the typed condition row (the authorities propose
 conditions, the committee decides them; blueprints may not import each other, so the row lives here),
-the hidden `next` field of buttons shared by several pages, and the list of a form's errors."""
+the hidden `next` field of buttons shared by several pages with the one rule for a local `next` (posted
+or in the query string), and a form's errors flashed above it."""
 from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import Form, HiddenField, StringField
