@@ -4,12 +4,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..bounds import query_text
-from ..errors import PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..labels import Role
 from ..models import User
 from ..services import accounts
-from ..viewhelpers import load_or_404, me
+from ..viewhelpers import load_or_404, me, refusals
 from .forms import AccountStateForm, RoleChangeForm
 from .blueprint import bp
 
@@ -36,16 +35,14 @@ def change_role(user_id, action):
         flash(_("Choose a valid role."), "danger")
         return redirect(url_for(".users"))
     role = Role(form.role.data)
-    try:
+    with refusals() as outcome:
         if action == "grant":
             changed = accounts.grant_role(me(), user, role)
             message = _("%(user)s now has the role %(role)s.", user=user.email, role=role.label)
         else:
             changed = accounts.revoke_role(me(), user, role)
             message = _("%(user)s no longer has the role %(role)s.", user=user.email, role=role.label)
-    except (ValidationFailed, PermissionDenied) as exc:
-        flash(exc.message, "danger")
-    else:
+    if outcome.ok:
         flash(message if changed else _("Nothing changed."), "success" if changed else "info")
     return redirect(url_for(".users", q=request.args.get("q", "")))
 
@@ -54,11 +51,9 @@ def change_role(user_id, action):
 def set_account_state(user_id, action):
     user = load_or_404(User, user_id)
     if AccountStateForm().validate_on_submit():
-        try:
+        with refusals() as outcome:
             changed = accounts.set_active(me(), user, action == "reactivate")
-        except ValidationFailed as exc:
-            flash(exc.message, "danger")
-        else:
+        if outcome.ok:
             message = (_("%(user)s can log in again.", user=user.email) if action == "reactivate" else
                        _("%(user)s is deactivated and has been logged out everywhere.", user=user.email))
             flash(message if changed else _("Nothing changed."), "success" if changed else "info")

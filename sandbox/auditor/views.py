@@ -14,6 +14,7 @@ from ..workflow.action_names import ACTION_LABELS, action_label
 from ..bounds import db_bigint
 from ..extensions import db
 from ..models import AuditEvent, Zone
+from ..states import ApplicationState
 from ..viewhelpers import me, require
 from .forms import AuditSearchForm
 from .blueprint import bp
@@ -113,7 +114,6 @@ def _audit_action_filter(action):
 
 @bp.app_template_filter("state_name")
 def _state_name_filter(value):
-    from ..states import ApplicationState
     try:
         return ApplicationState(value).label if value else "—"
     except ValueError:

@@ -33,5 +33,9 @@ class LanguageForm(FlaskForm):
     next = HiddenField()
 
 
+class LogoutForm(FlaskForm):
+    """The log-out button: nothing to type, the CSRF token."""
+
+
 class EndSessionForm(FlaskForm):
     """One button per session on the account page ('end'), and 'log out everywhere else'."""

@@ -1,7 +1,5 @@
 """Register, log in and out, change password, see and end sessions, choose the language."""
-from urllib.parse import urlsplit
-
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -10,18 +8,10 @@ from ..extensions import limiter
 from ..i18n import LANG_COOKIE
 from ..security import SESSION_TOKEN_KEY
 from ..services import accounts, registration, sessions
-from .forms import EndSessionForm, LanguageForm, LoginForm, PasswordForm, RegisterForm
+from ..viewforms import local_path
+from ..viewhelpers import refusals
+from .forms import EndSessionForm, LanguageForm, LoginForm, LogoutForm, PasswordForm, RegisterForm
 from .blueprint import bp
-
-
-
-def _safe_next(target):
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/"):
-        return None
-    return target
 
 
 def _home():
@@ -34,7 +24,8 @@ def _login_limit():
 
 def _address_and_account():
     # Per address and account: guessing one password is slowed down without locking out a whole office behind one NAT.
-    return f"{request.remote_addr}|{(request.form.get('email') or '').strip().lower()}"
+    # The login form's own parsing, not the raw body; the limiter asks before the view runs.
+    return f"{request.remote_addr}|{(LoginForm().email.data or '').strip().lower()}"
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -58,7 +49,7 @@ def login():
         else:
             _start(user, token)
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
-            return redirect(_safe_next(form.next.data) or _home())
+            return redirect(local_path(form.next.data, None) or _home())
     return render_template("auth/login.html", form=form)
 
 
@@ -76,6 +67,8 @@ def _end_current():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    if not LogoutForm().validate_on_submit():
+        abort(400)
     _end_current()
     flash(_("You have logged out."), "info")
     return redirect(_home())
@@ -96,10 +89,9 @@ def register():
 
 @bp.route("/confirm/<token>")
 def confirm(token):
-    try:
+    with refusals() as outcome:
         user, session_token = registration.confirm_registration(token)
-    except ValidationFailed as exc:
-        flash(exc.message, "danger")
+    if not outcome.ok:
         return redirect(url_for(".login"))
     if current_user.is_authenticated:
         _end_current()
@@ -157,7 +149,7 @@ def set_language(lang):
     form = LanguageForm()
     if lang not in current_app.config["LANGUAGES"]:
         lang = "ko"
-    target = _safe_next(form.next.data if form.validate_on_submit() else None) or _home()
+    target = local_path(form.next.data if form.validate_on_submit() else None, None) or _home()
     response = redirect(target)
     response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
                         secure=current_app.config.get("HTTPS", False))

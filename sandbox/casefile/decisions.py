@@ -1,11 +1,10 @@
 """The review side of the shared file page: the decision with its reasons and conditions, the
 applicant's acceptance of the conditions, and links to each role's review work on the file."""
-from flask import flash, redirect, url_for
+from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import policy
-from ..errors import SandboxError
 from ..extensions import db
 from ..models import Application, Assignment, Review
 from ..policy.disclosure import Audience, disclose_reviews
@@ -13,8 +12,9 @@ from ..rules import reviews as review_rules
 from ..rules import committee as committee_rules
 from ..rules.conditions import format_parameters
 from ..services import committee
-from ..viewhelpers import load_or_404, me, require
+from ..viewhelpers import load_or_404, me, refusals, require
 from .blueprint import bp
+from .forms import ConfirmForm
 
 
 @bp.app_template_global()
@@ -50,11 +50,11 @@ def _shown_reviews(user, application):
 def accept_conditions(application_id):
     application = load_or_404(Application, application_id)
     require("conditions.accept", application)
-    try:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    with refusals() as outcome:
         committee.accept_conditions(me(), application)
-    except SandboxError as exc:
-        flash(exc.message, "danger")
-    else:
+    if outcome.ok:
         flash(_("You accepted the conditions. You can start the trial once the other start requirements are met."),
               "success")
     return redirect(url_for(".show", application_id=application_id), code=303)

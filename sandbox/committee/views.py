@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import policy, sites
-from ..errors import SandboxError
 from ..extensions import db
 from ..models import AgendaItem, CommitteeMeeting, Vote
 from ..models.committee import ConditionKind, DecisionOutcome, VoteChoice
@@ -16,13 +15,12 @@ from ..rules import conflicts as conflict_rules
 from ..rules.conditions import format_parameters
 from ..services import committee
 from ..states import ApplicationState
-from ..viewhelpers import load_or_404, me, require
-from .forms import MAX_CONDITIONS, DecisionForm, VoteForm, form_errors
+from ..viewforms import flash_form_errors
+from ..viewhelpers import load_or_404, me, refusals, require
+from .forms import MAX_CONDITIONS, DecisionForm, VoteForm
 from .blueprint import bp
 
 BLANK_CONDITIONS = 2
-
-
 
 
 @bp.route("/")
@@ -42,17 +40,17 @@ def _proposed_conditions(application):
     return (rows + [{"kind": "", "text": "", "parameters": ""} for _ in range(BLANK_CONDITIONS)])[:MAX_CONDITIONS]
 
 
-def _item_page(item, status=200, form=None, conditions=None):
-    """`form`: what the member typed (kept after a refusal); `conditions`: the decision form's rows."""
+def _item_page(item, status=200, vote_form=None, decision_form=None):
+    """The forms come bound to what the member typed when a post was refused; the decision's condition
+    rows are the authorities' proposals until the member has posted their own."""
     user, application = me(), item.application
     if not any(m.id == user.id for m in item.meeting.members) and not policy.may(user, "decision.record", application):
         abort(403)
-    form = form or {}
     cleared = policy.may(user, "application.view", application)
     viewer = policy.viewer_of(user, application)  # the page shows people and votes as the rule allows
     opinions = [(r, disclose_opinion(viewer, review_rules.opinion_for(r))) for r in application.exemption_requests]
     return render_template(
-        "committee/item.html", item=item, app=application, state=ApplicationState(application.state),
+        "committee/item.html", item=item, application=application, state=ApplicationState(application.state),
         cleared=cleared, declaration=conflict_rules.latest_declaration(user, application),
         reviews=disclose_reviews(viewer, review_rules.visible_reviews(user, application)) if cleared else [],
         opinions=opinions, votes=disclose_votes(viewer, item.votes),
@@ -64,8 +62,9 @@ def _item_page(item, status=200, form=None, conditions=None):
         vote_refusals=policy.refusals(user, "vote.cast", item) if item.decision is None else [],
         decide_refusals=policy.refusals(user, "decision.record", application) if item.decision is None else [],
         choices=VoteChoice, outcomes=DecisionOutcome, kinds=ConditionKind,
-        conditions=conditions or _proposed_conditions(application), form=form, max_conditions=MAX_CONDITIONS,
-        clashes=sites.clash_summary(application) if cleared else None), status
+        vote_form=vote_form or VoteForm(formdata=None), decision_form=decision_form or DecisionForm(formdata=None),
+        conditions=decision_form.condition_rows() if decision_form else _proposed_conditions(application),
+        max_conditions=MAX_CONDITIONS, clashes=sites.clash_summary(application) if cleared else None), status
 
 
 @bp.route("/items/<int:item_id>")
@@ -73,29 +72,20 @@ def item(item_id):
     return _item_page(load_or_404(AgendaItem, item_id))
 
 
-def _refuse(agenda_item, messages, kept, conditions=None, warnings=()):
-    db.session.rollback()
-    for message in messages:
-        flash(message, "danger")
-    for warning in warnings:
-        flash(warning, "warning")
-    return _item_page(agenda_item, 422, kept, conditions)
-
-
 @bp.route("/items/<int:item_id>/vote", methods=["POST"])
 def vote(item_id):
     agenda_item = load_or_404(AgendaItem, item_id)
     require("vote.cast", agenda_item)
     form = VoteForm()
-    kept = {"choice": form.choice.data or "", "reason": form.reason.data or ""}
-    if not form.validate():
-        return _refuse(agenda_item, form_errors(form), kept)
-    try:
-        committee.cast_vote(me(), agenda_item, kept["choice"], kept["reason"])
-    except SandboxError as exc:
-        return _refuse(agenda_item, [exc.message], kept)
-    flash(_("Your vote is recorded."), "success")
-    return redirect(url_for(".item", item_id=item_id), code=303)
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return _item_page(agenda_item, 422, vote_form=form)
+    with refusals() as outcome:
+        committee.cast_vote(me(), agenda_item, form.choice.data or "", form.reason.data or "")
+    if outcome.ok:
+        flash(_("Your vote is recorded."), "success")
+        return redirect(url_for(".item", item_id=item_id), code=303)
+    return _item_page(agenda_item, outcome.status, vote_form=form)
 
 
 @bp.route("/items/<int:item_id>/decision", methods=["POST"])
@@ -104,15 +94,14 @@ def decide(item_id):
     application = agenda_item.application
     require("decision.record", application)
     form = DecisionForm()
-    kept = {"outcome": form.outcome.data or "", "reasons": form.reasons.data or ""}
-    if not form.validate():
-        return _refuse(agenda_item, form_errors(form), kept, form.condition_rows())
-    try:
-        committee.record_decision(me(), application, kept["outcome"], kept["reasons"], form.condition_rows(),
-                                  [n for n in form.cite_review.data or [] if n],
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return _item_page(agenda_item, 422, decision_form=form)
+    with refusals() as outcome:
+        committee.record_decision(me(), application, form.outcome.data or "", form.reasons.data or "",
+                                  form.condition_rows(), [n for n in form.cite_review.data or [] if n],
                                   [n for n in form.cite_opinion.data or [] if n])
-    except SandboxError as exc:
-        return _refuse(db.session.get(AgendaItem, item_id), [exc.message], kept, form.condition_rows(),
-                       [r for r in exc.reasons if r != exc.message])
-    flash(_("The decision is recorded."), "success")
-    return redirect(url_for(".item", item_id=item_id), code=303)
+    if outcome.ok:
+        flash(_("The decision is recorded."), "success")
+        return redirect(url_for(".item", item_id=item_id), code=303)
+    return _item_page(agenda_item, outcome.status, decision_form=form)

@@ -3,6 +3,9 @@ from datetime import datetime, timezone
 
 import click
 
+from ..services.delivery import deliver_pending
+from ..services.ticking import tick
+
 
 def _parse_now(value):
     if not value:
@@ -16,7 +19,6 @@ def _parse_now(value):
 @click.option("--no-send", is_flag=True, help="queue notices but do not send email")
 def tick_command(now_text, no_send):
     """Apply deemed outcomes, flag late starts, send due reminders and escalations, then email."""
-    from ..services.ticking import tick
     report = tick(_parse_now(now_text), deliver=not no_send)
     for line in report.output():
         click.echo(line)
@@ -31,7 +33,6 @@ def notifications_group():
 @click.option("--limit", default=200, show_default=True, help="most emails to send in this run")
 def send_command(limit):
     """Send queued notification emails now (retries follow their back-off)."""
-    from ..services.delivery import deliver_pending
     click.echo(deliver_pending(limit=limit).summary())
 
 

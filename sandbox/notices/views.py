@@ -6,12 +6,10 @@ from ..bounds import db_int
 from ..models import EmailStatus, Notification
 from ..services import delivery, notifications
 from ..services.letters import LANGUAGES
+from ..viewforms import local_path
 from ..viewhelpers import load_or_404, me, require
-from .forms import ConfirmForm
+from .forms import ConfirmForm, ReadForm
 from .blueprint import bp
-
-
-
 
 
 def _own(notification_id):
@@ -36,11 +34,12 @@ def index():
 @bp.route("/<int:notification_id>/read", methods=["POST"])
 def read(notification_id):
     notification = _own(notification_id)
-    if not ConfirmForm().validate_on_submit():
+    form = ReadForm()
+    if not form.validate_on_submit():
         abort(400)
     notifications.mark_read(me(), notification)
     link = notification.link
-    if request.form.get("open") == "1" and link.startswith("/") and not link.startswith("//"):
+    if form.open.data == "1" and local_path(link, None):
         return redirect(link, code=303)
     return redirect(url_for(".index"), code=303)
 

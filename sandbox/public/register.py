@@ -6,14 +6,9 @@ zone, period, state, the approved summary, the conditions' wording, the decision
 and the evaluation's outcome. Never the application's own texts, documents, claims or contacts."""
 from flask import abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
 
-from ..errors import SandboxError
 from ..extensions import db, limiter
 from ..i18n import current_language
 from ..models import Application, Decision, PublicSummary, Trial, Zone
@@ -22,19 +17,12 @@ from ..rules.trials import effective_end, trial_of
 from ..services import feedback as feedback_service
 from ..states import ApplicationState as S
 from ..pages import maps
+from ..viewhelpers import refusals
 from .blueprint import bp
+from .forms import FeedbackForm
 
 RUNNING = (S.trial_active, S.suspended, S.extension_review, S.amendment_pending)
 FINISHED = (S.result_reporting, S.evaluated, S.closed, S.permanent, S.temporary_permit, S.cancelled)
-
-
-class FeedbackForm(FlaskForm):
-    text = TextAreaField(_l("Your feedback"), render_kw={"rows": 5},
-                         validators=[DataRequired(message=_l("Write your feedback.")), Length(max=2000)])
-    location = TextAreaField(_l("Place (optional)"), render_kw={"rows": 2}, validators=[Optional(), Length(max=2000)],
-                             description=_l("Click on the map to mark a place, or leave it empty."))
-    contact = StringField(_l("Contact (optional, seen only by the sandbox office)"),
-                          validators=[Optional(), Length(max=200)])
 
 
 def _published():
@@ -141,12 +129,9 @@ def register_feedback(application_id):
     application = _published_or_404(application_id)
     form = FeedbackForm()
     if form.validate_on_submit():
-        try:
+        with refusals() as outcome:
             feedback_service.leave_feedback(application, form.text.data, form.location.data or None, form.contact.data)
-        except SandboxError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        else:
+        if outcome.ok:
             flash(_("Thank you. Your feedback will appear once the sandbox office has checked it."), "success")
             return redirect(url_for(".register_detail", application_id=application.id), code=303)
     status = 422 if form.is_submitted() else 200

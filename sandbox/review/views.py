@@ -8,8 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import policy
-from ..bounds import db_int, parse_date
-from ..errors import SandboxError
+from ..bounds import db_int
 from ..extensions import db
 from ..models import Application, Assignment, Organisation
 from ..models.reviews import AssignmentRole, AssignmentStatus, Recommendation, TieKind
@@ -17,19 +16,10 @@ from ..policy.disclosure import disclose_reviews
 from ..rules import conflicts as conflict_rules
 from ..rules import reviews as review_rules
 from ..services import assignments, conflicts, reviews
-from ..viewhelpers import load_or_404, me, require
+from ..viewforms import flash_form_errors
+from ..viewhelpers import load_or_404, me, refusals, require
 from .blueprint import bp
-
-
-def _flash_error(exc):
-    db.session.rollback()
-    for reason in exc.reasons or [exc.message]:
-        flash(reason, "danger")
-
-
-def _safe_next(default):
-    target = request.form.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else default
+from .forms import AnswerForm, DeclarationForm, DeclineForm, TieForm, review_form
 
 
 def _mine(assignment_id):
@@ -68,69 +58,80 @@ def assignments_list():
 
 @bp.route("/assignments/<int:assignment_id>", endpoint="assignment")
 def assignment_page(assignment_id, status=200, form=None):
+    """`form`: the review form, bound to what the reviewer typed when their post was refused."""
     assignment = _mine(assignment_id)
     application, user = assignment.application, me()
     cleared = policy.may(user, "application.view", application)
+    rubric = reviews.rubric()
     return render_template(
-        "review/assignment.html", a=assignment, app=application, cleared=cleared,
+        "review/assignment.html", a=assignment, application=application, cleared=cleared,
         declaration=conflict_rules.latest_declaration(user, application),
-        may_review=policy.may(user, "review.submit", assignment), rubric=reviews.rubric(),
+        may_review=policy.may(user, "review.submit", assignment), rubric=rubric,
         recommendations=Recommendation,
         others=disclose_reviews(policy.viewer_of(user, application), review_rules.visible_reviews(user, application))
         if cleared else [],
-        form=form or {}), status
+        form=form or review_form(rubric)), status
 
 
 @bp.route("/assignments/<int:assignment_id>/accept", methods=["POST"])
 def accept(assignment_id):
     assignment = _mine(assignment_id)
-    try:
-        assignments.accept_assignment(me(), assignment)
-    except SandboxError as exc:
-        _flash_error(exc)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
     else:
-        flash(_("You accepted the assignment. Declare any conflict of interest before you read the file."), "success")
-    return redirect(_safe_next(url_for(".assignment", assignment_id=assignment_id)), code=303)
+        with refusals() as outcome:
+            assignments.accept_assignment(me(), assignment)
+        if outcome.ok:
+            flash(_("You accepted the assignment. Declare any conflict of interest before you read the file."),
+                  "success")
+    return redirect(form.next_or(url_for(".assignment", assignment_id=assignment_id)), code=303)
 
 
 @bp.route("/assignments/<int:assignment_id>/decline", methods=["POST"])
 def decline(assignment_id):
     assignment = _mine(assignment_id)
-    try:
-        assignments.decline_assignment(me(), assignment, request.form.get("reason", ""))
-    except SandboxError as exc:
-        _flash_error(exc)
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
     else:
-        flash(_("You declined the assignment. The office will ask someone else."), "success")
-    return redirect(_safe_next(url_for(".assignment", assignment_id=assignment_id)), code=303)
+        with refusals() as outcome:
+            assignments.decline_assignment(me(), assignment, form.reason.data or "")
+        if outcome.ok:
+            flash(_("You declined the assignment. The office will ask someone else."), "success")
+    return redirect(form.next_or(url_for(".assignment", assignment_id=assignment_id)), code=303)
 
 
 @bp.route("/files/<int:application_id>/declare", methods=["POST"])
 def declare(application_id):
     application = load_or_404(Application, application_id)
     require("conflict.declare", application)
-    has_conflict = request.form.get("has_conflict") == "yes"
-    try:
-        conflicts.declare_conflict(me(), application, has_conflict, request.form.get("details", ""))
-    except SandboxError as exc:
-        _flash_error(exc)
+    form = DeclarationForm()
+    has_conflict = form.has_conflict.data == "yes"
+    if not form.validate_on_submit():
+        flash_form_errors(form)
     else:
-        flash(_("Your declaration is recorded.") if has_conflict else
-              _("You declared no conflict of interest. The file is open to you."), "success")
-    return redirect(_safe_next(url_for(".assignments")), code=303)
+        with refusals() as outcome:
+            conflicts.declare_conflict(me(), application, has_conflict, form.details.data or "")
+        if outcome.ok:
+            flash(_("Your declaration is recorded.") if has_conflict else
+                  _("You declared no conflict of interest. The file is open to you."), "success")
+    return redirect(form.next_or(url_for(".assignments")), code=303)
 
 
 @bp.route("/assignments/<int:assignment_id>/review", methods=["POST"])
 def submit(assignment_id):
     assignment = _mine(assignment_id)
     require("review.submit", assignment)
-    scores = {c["key"]: request.form.get(f"score-{c['key']}", "") for c in reviews.rubric()}
-    try:
-        reviews.submit_review(me(), assignment, scores, request.form.get("recommendation", ""),
-                              request.form.get("comments_to_applicant", ""), request.form.get("comments_to_committee", ""))
-    except SandboxError as exc:
-        _flash_error(exc)
-        return assignment_page(assignment_id, status=422, form=request.form)
+    form = review_form(reviews.rubric())
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return assignment_page(assignment_id, status=422, form=form)
+    with refusals() as outcome:
+        reviews.submit_review(me(), assignment, form.scores(), form.recommendation.data or "",
+                              form.comments_to_applicant.data or "", form.comments_to_committee.data or "")
+    if not outcome.ok:
+        return assignment_page(assignment_id, status=outcome.status, form=form)
     flash(_("Your review is submitted. You can now read the other reviews."), "success")
     return redirect(url_for(".assignment", assignment_id=assignment_id), code=303)
 
@@ -138,30 +139,24 @@ def submit(assignment_id):
 @bp.route("/ties", methods=["GET", "POST"])
 def ties():
     require("tie.record")
-    status = 200
-    if request.method == "POST":
-        organisation = db.session.get(Organisation, request.form.get("organisation_id", type=db_int) or 0)
-        try:
-            if organisation is None:
-                raise SandboxError(_("Choose the organisation."))
-            conflicts.record_tie(me(), organisation, request.form.get("kind", ""),
-                                 _date(request.form.get("since")), _date(request.form.get("until")),
-                                 request.form.get("details", ""))
-        except (SandboxError, ValueError) as exc:
-            _flash_error(exc if isinstance(exc, SandboxError) else SandboxError(_("Check the kind and the dates.")))
-            status = 422
+    form, status = TieForm(), 200
+    if form.is_submitted():
+        status = 422
+        organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
+        if not form.validate():
+            if form.since.errors or form.until.errors:
+                flash(_("Check the kind and the dates."), "danger")
+            flash_form_errors(form)
+        elif organisation is None:
+            flash(_("Choose the organisation."), "danger")
         else:
-            flash(_("Your tie is recorded; files of that organisation will not be assigned to you."), "success")
-            return redirect(url_for(".ties"), code=303)
+            with refusals() as outcome:
+                conflicts.record_tie(me(), organisation, form.kind.data or "", form.since.data, form.until.data,
+                                     form.details.data or "")
+            if outcome.ok:
+                flash(_("Your tie is recorded; files of that organisation will not be assigned to you."), "success")
+                return redirect(url_for(".ties"), code=303)
+            status = outcome.status
     organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
     return render_template("review/ties.html", ties=conflict_rules.ties_of(me()), organisations=organisations,
-                           kinds=TieKind, form=request.form), status
-
-
-def _date(value):
-    if not value:
-        return None
-    day = parse_date(value)
-    if day is None:
-        raise ValueError(value)
-    return day
+                           kinds=TieKind, form=form), status
