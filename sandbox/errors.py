@@ -3,6 +3,9 @@
 
 class SandboxError(Exception):
     status = 400
+    # {form field name: [messages]} when the refusal concerns particular fields (None: the whole request);
+    # viewhelpers.refusals(form=...) shows them beside those fields.
+    field_errors = None
 
     def __init__(self, message="", reasons=None):
         super().__init__(message)

@@ -60,17 +60,43 @@ class Outcome:
         return 200 if self.refusal is None else self.refusal.status
 
 
+def _add_errors(field, messages):
+    # WTForms keeps a tuple until the field is validated; a refusal may follow a validated form or not.
+    field.errors = [*field.errors, *(m for m in messages if m not in field.errors)]
+
+
+def _show(exc, form, beside):
+    if beside is not None:
+        _add_errors(beside, [exc.message, *(r for r in exc.reasons if r != exc.message)])
+        return
+    placed = getattr(exc, "field_errors", None) if form is not None else None
+    if not placed:
+        flash_refusal(exc)
+        return
+    flash(exc.message or _("That did not work."), "danger")
+    for name, messages in placed.items():
+        if name and name in form:
+            _add_errors(form[name], messages)
+        else:
+            form.form_errors.extend(messages)
+
+
 @contextmanager
-def refusals():
+def refusals(form=None, beside=None):
     """Around a service call in a view. A refusal the person can act on (a guard, a validation, a
-    permission with its reasons) is flashed and the view goes on to re-render its page, with the form
+    permission with its reasons) is shown and the view goes on to re-render its page, with the form
     still bound to what was typed. A conflict (the file moved on, or someone changed it in between)
-    propagates to the 409 page, which says so. Nothing to roll back here: the service's atomic() did."""
+    propagates to the 409 page, which says so. Nothing to roll back here: the service's atomic() did.
+
+    Where the refusal is shown: by default flashed, headline then reasons. With `beside` (a field), next
+    to that field, where the person typed what was refused (an upload, an invite code). With `form`, a
+    refusal that ties its reasons to fields (`field_errors`) has them shown beside those fields under one
+    flashed headline."""
     outcome = Outcome()
     try:
         yield outcome
     except (InvalidTransition, StaleObject):
         raise
     except SandboxError as exc:
-        flash_refusal(exc)
+        _show(exc, form, beside)
         outcome.refusal = exc

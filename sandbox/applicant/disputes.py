@@ -3,11 +3,10 @@ locked out; it follows its disputes on the organisations page."""
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
-from ..errors import ValidationFailed
 from ..labels import OrganisationKind
 from ..models import OrganisationDispute
 from ..services import disputes
-from ..viewhelpers import load_or_404, me, require
+from ..viewhelpers import load_or_404, me, refusals, require
 from .forms import DisputeForm
 from .blueprint import bp
 
@@ -22,13 +21,11 @@ def dispute_new():
         return render_template("applicant/dispute_new.html", form=form)
     form = DisputeForm()
     if form.validate_on_submit():
-        try:
+        with refusals(beside=form.registration_number) as outcome:
             disputes.file_dispute(me(), form.registration_number.data, form.name.data,
                                   OrganisationKind(form.kind.data), form.statement.data,
                                   form.evidence.data or None)
-        except ValidationFailed as exc:
-            form.registration_number.errors = list(form.registration_number.errors) + [exc.message]
-        else:
+        if outcome.ok:
             flash(_("Your dispute is filed. The sandbox office will verify it and tell you its decision."),
                   "success")
             return redirect(url_for(".organisations") + "#disputes-heading", code=303)

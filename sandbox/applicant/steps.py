@@ -7,7 +7,7 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..errors import StaleObject, ValidationFailed
+from ..errors import StaleObject
 from ..extensions import db
 from ..pages.file_details import details
 from ..labels import DocumentKind, Instrument, LegalGround, TechCategory, options
@@ -16,7 +16,7 @@ from ..services import applications, documents
 from ..services.applications import EDITABLE_FIELDS
 from ..services.workflow import available_triggers, blocking_reasons
 from ..sites import area_m2, to_shape
-from ..viewhelpers import load_or_404, me, require
+from ..viewhelpers import load_or_404, me, refusals, require
 from ..workflow.machine import steps_for as workflow_steps
 from . import step_forms
 from .step_forms import DocumentUploadForm, ExemptionRequestForm
@@ -223,12 +223,10 @@ def exemption_add(application_id):
     form = _exemption_form(application)
     if form.validate_on_submit():
         exemption_type = db.session.get(ExemptionType, form.exemption_type.data)
-        try:
+        with refusals(beside=form.exemption_type) as outcome:
             applications.add_exemption_request(me(), application, exemption_type,
                                                LegalGround(form.legal_ground.data), form.justification.data)
-        except ValidationFailed as exc:
-            form.exemption_type.errors = list(form.exemption_type.errors) + [exc.message]
-        else:
+        if outcome.ok:
             flash(_("Exemption request added: %(name)s.", name=exemption_type.name), "success")
             return redirect(url_for(".edit", application_id=application.id, step="exemptions"), code=303)
     return _render(application, step, 422, add_form=form)
@@ -252,12 +250,10 @@ def document_upload(application_id):
     step = _find_step(step_forms.steps_for(application.instrument), "documents")
     form = DocumentUploadForm()
     if form.validate_on_submit():
-        try:
+        with refusals(beside=form.file) as outcome:
             document = documents.upload_document(me(), application, form.file.data,
                                                   DocumentKind(form.kind.data))
-        except ValidationFailed as exc:
-            form.file.errors = list(form.file.errors) + [exc.message]
-        else:
+        if outcome.ok:
             flash(_("Uploaded %(name)s.", name=document.original_name), "success")
             return redirect(url_for(".edit", application_id=application.id, step="documents"), code=303)
     return _render(application, step, 422, upload_form=form)

@@ -5,14 +5,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import policy
-from ..errors import ValidationFailed
 from ..extensions import db
 from ..labels import Instrument, OrganisationKind, options
 from ..models import Application
 from ..services import accounts, applications, disputes
 from ..services.workflow import available_triggers
 from ..states import ApplicationState
-from ..viewhelpers import me
+from ..viewhelpers import me, refusals
 from ..workflow import clocks
 from .forms import JoinForm, NewApplicationForm, OrganisationForm
 from .blueprint import bp
@@ -71,19 +70,17 @@ def organisation_create():
     form = OrganisationForm(prefix="create")
     dispute_url = None
     if form.validate_on_submit():
-        try:
+        with refusals(beside=form.registration_number) as outcome:
             org = accounts.create_organisation(me(), form.name.data, form.registration_number.data,
                                                OrganisationKind(form.kind.data))
-        except ValidationFailed as exc:
-            form.registration_number.errors.append(exc.message)
-            if disputes.holder_of(form.registration_number.data) is not None:
-                # Taken by someone else: the company is not locked out, it may dispute the registration.
-                dispute_url = url_for(".dispute_new", name=form.name.data, kind=form.kind.data,
-                                      registration_number=form.registration_number.data.strip())
-        else:
+        if outcome.ok:
             flash(_("%(name)s is created. Share its invitation code with colleagues: %(code)s",
                     name=org.name, code=org.invite_code), "success")
             return redirect(url_for(".organisations"))
+        if disputes.holder_of(form.registration_number.data) is not None:
+            # Taken by someone else: the company is not locked out, it may dispute the registration.
+            dispute_url = url_for(".dispute_new", name=form.name.data, kind=form.kind.data,
+                                  registration_number=form.registration_number.data.strip())
     return _organisations_page(create_form=form, status=422, dispute_url=dispute_url)
 
 
@@ -91,11 +88,9 @@ def organisation_create():
 def organisation_join():
     form = JoinForm(prefix="join")
     if form.validate_on_submit():
-        try:
+        with refusals(beside=form.invite_code) as outcome:
             org = accounts.join_organisation(me(), form.invite_code.data)
-        except ValidationFailed as exc:
-            form.invite_code.errors.append(exc.message)
-        else:
+        if outcome.ok:
             flash(_("You have joined %(name)s.", name=org.name), "success")
             return redirect(url_for(".organisations"))
     return _organisations_page(join_form=form, status=422)

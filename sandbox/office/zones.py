@@ -37,16 +37,6 @@ def _zone_form(zone=None):
     return form
 
 
-def _beside_fields(form, outcome):
-    """After a refusal (already flashed by refusals()), also show each reason beside the field it concerns;
-    the input stays in the form."""
-    for name, messages in getattr(outcome.refusal, "field_errors", {}).items():
-        if name in form:
-            form[name].errors = [*form[name].errors, *messages]
-        else:
-            form.form_errors.extend(messages)
-
-
 @bp.route("/zones")
 def zones():
     require("zone.manage")
@@ -64,12 +54,11 @@ def zone_new():
         form.capacity.data = 5
     outcome = None
     if form.validate_on_submit():
-        with refusals() as outcome:
+        with refusals(form) as outcome:
             zone = zone_service.create_zone(me(), form.zone_data())
         if outcome.ok:
             flash(_("Zone %(code)s created. Publish its boundary next.", code=zone.code), "success")
             return redirect(url_for(".zone_edit", code=zone.code), code=303)
-        _beside_fields(form, outcome)
     return render_template("office/zone_form.html", form=form, zone=None), page_status(form, outcome)
 
 
@@ -89,12 +78,11 @@ def zone_edit(code):
     form = _zone_form(zone)
     outcome = None
     if form.validate_on_submit():
-        with refusals() as outcome:
+        with refusals(form) as outcome:
             diff = zone_service.update_zone(me(), zone, form.zone_data())
         if outcome.ok:
             flash(_("Zone %(code)s saved.", code=zone.code) if diff else _("Nothing changed."), "success")
             return redirect(url_for(".zone_edit", code=zone.code), code=303)
-        _beside_fields(form, outcome)
     return _edit_page(zone, form=form, status=page_status(form, outcome))
 
 
@@ -104,7 +92,7 @@ def zone_boundary(code):
     form = BoundaryForm()
     outcome = None
     if form.validate_on_submit():
-        with refusals() as outcome:
+        with refusals(form) as outcome:
             outside = zone_service.set_boundary(me(), zone, form.boundary.geometry, form.approximate.data)
         if outcome.ok:
             flash(_("The new boundary of %(code)s is published.", code=zone.code), "success")
@@ -112,8 +100,8 @@ def zone_boundary(code):
                 flash(_("These running trials now lie outside the zone: %(titles)s.",
                         titles=", ".join(a.display_title for a in outside)), "warning")
             return redirect(url_for(".zone_edit", code=zone.code) + "#boundary-heading", code=303)
-        _beside_fields(form, outcome)
-    flash(_("The boundary was not saved: see the reason below."), "danger")
+    if outcome is None:  # the form refused it; a service's refusal already has its headline
+        flash(_("The boundary was not saved: see the reason below."), "danger")
     return _edit_page(zone, boundary_form=form, status=page_status(form, outcome))
 
 
@@ -123,12 +111,11 @@ def zone_history(code):
     form = DesignationForm()
     outcome = None
     if form.validate_on_submit():
-        with refusals() as outcome:
+        with refusals(form) as outcome:
             zone_service.add_designation(me(), zone, form.date.data, form.event_ko.data, form.event_en.data)
         if outcome.ok:
             flash(_("Designation history entry added."), "success")
             return redirect(url_for(".zone_edit", code=zone.code) + "#history-heading", code=303)
-        _beside_fields(form, outcome)
     return _edit_page(zone, history_form=form, status=page_status(form, outcome))
 
 
