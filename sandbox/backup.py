@@ -6,6 +6,7 @@ SQLite: the online backup API (a consistent copy while the app keeps running). P
 
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -18,6 +19,8 @@ from sqlalchemy import inspect, select
 from sqlalchemy.engine import make_url
 
 from .extensions import db
+from .models import Document
+from .services.documents import path_for
 
 DATABASE_FILES = {"sqlite": "database.sqlite", "postgresql": "database.pgdump"}
 
@@ -35,8 +38,6 @@ def _pg_args(url):
 
 
 def _pg_env(url):
-    import os
-
     return {**os.environ, "PGPASSWORD": url.password or ""}
 
 
@@ -123,9 +124,6 @@ def _restore_uploads(tar_path):
 
 def check_documents():
     """Every document row has its file, and the file's content matches the recorded hash."""
-    from .models import Document
-    from .services.documents import path_for
-
     problems, count = [], 0
     for sha256 in db.session.scalars(select(Document.sha256).distinct()):
         path = path_for(sha256)

@@ -7,6 +7,11 @@ from .audit.cli import audit_group
 from .notices.cli import register_notice_commands
 
 
+# Each command imports the seed or backup module it runs inside its own body: the catalogue loader and the
+# generator pull in the shipped data, numpy and shapely, which `flask run` and every worker would otherwise
+# load at start-up for nothing.
+
+
 def register_commands(app):
     app.cli.add_command(demo_data)
     app.cli.add_command(catalogue)

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from . import policy
 from .i18n import current_language
+from .services.notifications import unread_count
 
 
 def _link(label, endpoint, **values):
@@ -64,7 +65,6 @@ def _unread(user):
     # One indexed COUNT per page, only for people who are logged in.
     if not getattr(user, "is_authenticated", False):
         return 0
-    from .services.notifications import unread_count
     return unread_count(user)
 
 

@@ -9,7 +9,11 @@ from flask_babel import gettext as _
 from shapely.geometry import shape
 import shapely
 from shapely.validation import explain_validity
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
+from .extensions import db
+from .models import Application
 from .models.applications import SITE_HOLDING_STATES
 
 # Seoul's bounding box (WGS84), generously rounded.
@@ -148,10 +152,6 @@ def _clash_candidates(application, reach):
     """(id, site) of approved or running trials whose period overlaps this file's and whose site's
     bounding box meets `reach` (west, south, east, north): plain rows, not objects, since a city has
     thousands of trials and only a few lie near any one site."""
-    from sqlalchemy import or_, select
-
-    from .extensions import db
-    from .models import Application
     stmt = select(Application.id, Application.site_geojson).where(
         Application.state.in_(CLASH_STATES), Application.site_geojson.is_not(None))
     west, south, east, north = reach
@@ -168,11 +168,6 @@ def _clash_candidates(application, reach):
 
 
 def _load_applications(ids):
-    from sqlalchemy import select
-    from sqlalchemy.orm import selectinload
-
-    from .extensions import db
-    from .models import Application
     if not ids:
         return []
     return db.session.scalars(select(Application).where(Application.id.in_(list(ids)))
