@@ -10,7 +10,7 @@ from sandbox.rules.reviews import opinion_for
 from sandbox.services import assignments, conflicts
 
 from ..conftest import login
-from .conftest import GOOD_SCORES
+from ..factories_flow import GOOD_SCORES
 
 
 def _events(db):
