@@ -45,6 +45,8 @@ class Config:
     LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "50 per 15 minutes")
     # Each registration sends an e-mail to the address typed in: bounded per client address.
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "10 per hour")
+    # Citizen feedback on a trial, per client address; the throttle page reads its words from this too.
+    FEEDBACK_RATE_LIMIT = os.environ.get("FEEDBACK_RATE_LIMIT", "5 per hour")
     # How long the confirmation link of a self-registration stays valid.
     REGISTRATION_LINK_HOURS = int(os.environ.get("REGISTRATION_LINK_HOURS", "48"))
     # A login session ends after this long without a request, and this long after the login in any case

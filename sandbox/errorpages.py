@@ -53,6 +53,8 @@ def register_error_pages(app):
     def http_error(exc):
         if exc.code in (301, 302, 303, 307, 308) or exc.code is None:
             return exc
+        if exc.response is not None:  # a page made for this case (the feedback throttle keeps the typed text)
+            return exc.response
         return render_error(exc.code)
 
     @app.errorhandler(SandboxError)

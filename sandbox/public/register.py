@@ -4,7 +4,10 @@ has approved its redacted summary, on the zone map; and citizen feedback on runn
 register_row() is the one place that decides what the public sees of a file: title, organisation,
 zone, period, state, the approved summary, the conditions' wording, the decision's outcome and date,
 and the evaluation's outcome. Never the application's own texts, documents, claims or contacts."""
-from flask import abort, flash, jsonify, redirect, render_template, url_for
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -123,8 +126,38 @@ def register_detail_geojson(application_id):
     return jsonify(_collection([_published_or_404(application_id)]))
 
 
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+def throttle_message(request_limit):
+    """The limit in words and when the next message may go, read from the limit that was hit, so the page
+    says what FEEDBACK_RATE_LIMIT says."""
+    item = request_limit.limit
+    seconds = item.get_expiry()
+    if seconds == 3600:
+        allowed = _("You may send at most %(count)d messages an hour from one address.", count=item.amount)
+    elif seconds % 3600 == 0:
+        allowed = _("You may send at most %(count)d messages in %(hours)d hours from one address.",
+                    count=item.amount, hours=seconds // 3600)
+    else:
+        allowed = _("You may send at most %(count)d messages in %(minutes)d minutes from one address.",
+                    count=item.amount, minutes=max(1, seconds // 60))
+    again = datetime.fromtimestamp(request_limit.reset_at, tz=timezone.utc).astimezone(SEOUL)
+    return allowed + " " + _("You can send this one from %(time)s (Korea time). What you wrote is kept below.",
+                             time=again.strftime("%Y-%m-%d %H:%M"))
+
+
+def _feedback_throttled(request_limit):
+    # Called by the limiter before the view: the form is bound to what was posted, so nothing typed is lost.
+    application = _published_or_404(request.view_args["application_id"])
+    form = FeedbackForm()
+    page = render_template("public/register_feedback.html", row=register_row(application), form=form,
+                           map=maps.map_settings(), throttled=throttle_message(request_limit))
+    return make_response(page, 429)
+
+
 @bp.route("/register/<int:application_id>/feedback", methods=["GET", "POST"])
-@limiter.limit("5 per hour", methods=["POST"])
+@limiter.limit(lambda: current_app.config["FEEDBACK_RATE_LIMIT"], methods=["POST"], on_breach=_feedback_throttled)
 def register_feedback(application_id):
     application = _published_or_404(application_id)
     form = FeedbackForm()

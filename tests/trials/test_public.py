@@ -99,6 +99,43 @@ def test_feedback_is_throttled_per_address(cast, client):
     assert other.status_code == 303
 
 
+def _send_until_throttled(client, application, address, sent):
+    for n in range(sent):
+        client.post(f"/register/{application.id}/feedback", data={"text": f"note {n}"},
+                    environ_base={"REMOTE_ADDR": address})
+    return client.post(f"/register/{application.id}/feedback",
+                       data={"text": "The shuttle brakes hard at the crossing", "contact": "me@example.kr"},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_throttle_page_says_the_real_limit_and_keeps_the_text(cast, client):
+    application = _published(cast)
+    response = _send_until_throttled(client, application, "10.0.0.9", 5)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 429
+    assert "You may send at most 5 messages an hour from one address." in body
+    assert re.search(r"You can send this one from \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(Korea time\)", body)
+    assert "15 minutes" not in body
+    # What was typed comes back in the form, ready to send again later; nothing of it was saved.
+    assert "The shuttle brakes hard at the crossing</textarea>" in body and 'value="me@example.kr"' in body
+    assert all("brakes hard" not in f.text for f in feedback.moderation_queue())
+
+
+def test_throttle_page_follows_the_configured_limit(app, cast, client, monkeypatch):
+    monkeypatch.setitem(app.config, "FEEDBACK_RATE_LIMIT", "2 per 10 minutes")
+    application = _published(cast)
+    response = _send_until_throttled(client, application, "10.0.0.10", 2)
+    assert response.status_code == 429
+    assert "You may send at most 2 messages in 10 minutes from one address." in response.get_data(as_text=True)
+
+
+def test_throttle_page_in_korean(cast, client):
+    application = _published(cast)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "ko"
+    body = _send_until_throttled(client, application, "10.0.0.11", 5).get_data(as_text=True)
+    assert "한 주소에서 1시간에 최대 5건까지 보낼 수 있습니다." in body and "(한국 시간)부터 다시 보낼 수 있습니다" in body
+
+
 def test_bad_feedback_keeps_what_was_typed(cast, client):
     application = _published(cast)
     response = client.post(f"/register/{application.id}/feedback",
