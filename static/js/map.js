@@ -4,9 +4,12 @@
  *      data-geojson-url="/zones/map.geojson"   features to draw (zones: kind=zone, trials: kind=trial)
  *      data-source="site"                      id of a textarea holding GeoJSON, drawn live
  *      data-edit="point"                       a click writes a Point into that textarea
+ *      data-basemap-url="/static/vendor/seoul-basemap/seoul.geojson"             offline base layer (districts, Han river)
+ *      data-basemap-attribution="..." data-lang="ko"                             its source, and which names to label
  *      data-tile-url="https://.../{z}/{x}/{y}.png" data-tile-attribution="..."   optional base map
  *      data-i18n='{"approximate": "...", ...}'>                                  translated strings
- * Without a tile URL the map has a plain background, a scale bar and the features: enough offline. */
+ * Without a tile URL the map draws Seoul's districts and the Han river from our own server under the features,
+ * so it reads as a map with no internet at all. */
 (function () {
   "use strict";
 
@@ -16,6 +19,10 @@
     approximate: { color: "#256ef4", weight: 2, dashArray: "6 4", fillColor: "#256ef4", fillOpacity: 0.12 },
     trial: { color: "#b35a00", weight: 2, fillColor: "#f28c28", fillOpacity: 0.5 },
     site: { color: "#d1242f", weight: 3, fillColor: "#d1242f", fillOpacity: 0.35 }
+  };
+  var BASEMAP = {
+    district: { color: "#8a949e", weight: 1, fillColor: "#f4f5f6", fillOpacity: 1 },
+    river: { color: "#7db3e8", weight: 9, opacity: 0.9, lineCap: "round", lineJoin: "round" }
   };
 
   function element(tag, className, text) {
@@ -148,8 +155,7 @@
     }
   }
 
-  function loadFeatures(el) {
-    var url = el.getAttribute("data-geojson-url");
+  function loadJSON(url) {
     if (!url) { return Promise.resolve(null); }
     return fetch(url, { credentials: "same-origin", headers: { Accept: "application/geo+json, application/json" } })
       .then(function (response) {
@@ -158,11 +164,55 @@
       });
   }
 
+  function loadFeatures(el) {
+    return loadJSON(el.getAttribute("data-geojson-url"));
+  }
+
+  function drawBasemap(map, el) {
+    var url = el.getAttribute("data-basemap-url");
+    if (!url) { return; }
+    // Its own pane below the overlays: it arrives whenever it arrives and must never cover a zone.
+    map.createPane("basemap").style.zIndex = 250;
+    map.createPane("basemapLabels").style.zIndex = 260;
+    var english = el.getAttribute("data-lang") === "en";
+    var labels = L.layerGroup();
+    loadJSON(url).then(function (data) {
+      if (!data) { return; }
+      L.geoJSON(data, {
+        pane: "basemap", interactive: false,
+        style: function (feature) { return BASEMAP[(feature.properties || {}).kind] || BASEMAP.district; },
+        onEachFeature: function (feature, layer) {
+          var props = feature.properties || {};
+          if (props.kind !== "district") { return; }
+          L.tooltip({ permanent: true, direction: "center", className: "map-district-label", interactive: false,
+                      pane: "basemapLabels" })
+            .setLatLng(layer.getBounds().getCenter())
+            .setContent(element("span", null, english ? props.name_en : props.name_ko))
+            .addTo(labels);
+        }
+      }).addTo(map);
+      // District names only where there is room for them: from the whole city down to a few districts.
+      function toggleLabels() {
+        var zoom = map.getZoom();
+        if (zoom >= 11 && zoom <= 14) { labels.addTo(map); } else { labels.remove(); }
+      }
+      map.on("zoomend", toggleLabels);
+      toggleLabels();
+    }).catch(function () { /* the features still draw on the plain background */ });
+  }
+
   function init(el) {
     var t = {};
     try { t = JSON.parse(el.getAttribute("data-i18n") || "{}"); } catch (e) { t = {}; }
     var tileUrl = el.getAttribute("data-tile-url");
-    var map = L.map(el, { attributionControl: Boolean(tileUrl), zoomSnap: 0.25 });
+    var basemapAttribution = el.getAttribute("data-basemap-attribution");
+    var map = L.map(el, { attributionControl: Boolean(tileUrl || basemapAttribution), zoomSnap: 0.25 });
+    if (map.attributionControl) {
+      // Leaflet's default prefix links to its website: the page links to no other host.
+      map.attributionControl.setPrefix("Leaflet");
+      if (basemapAttribution) { map.attributionControl.addAttribution(basemapAttribution); }
+    }
+    drawBasemap(map, el);
     if (tileUrl) {
       L.tileLayer(tileUrl, { maxZoom: 19, attribution: el.getAttribute("data-tile-attribution") || "" }).addTo(map);
     }

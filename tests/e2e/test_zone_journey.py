@@ -66,3 +66,18 @@ def test_public_map_draws_the_zones_without_tiles(page):
     page.goto("/zones/SANGAM-AV")
     expect(page.locator("#zone-map path.leaflet-interactive").first).to_be_visible()
     expect(page.locator("canvas[data-chart]")).to_be_visible()
+
+
+def test_public_map_draws_seoul_districts_from_this_server(page, base_url):
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto("/zones")
+    districts = page.locator("#zone-map .leaflet-basemap-pane path")
+    expect(districts.first).to_be_visible()
+    assert districts.count() == 26  # the 25 districts and the Han river
+    # Zones stay clickable above the base map.
+    expect(page.locator("#zone-map .leaflet-overlay-pane path.leaflet-interactive").first).to_be_visible()
+    expect(page.locator("#zone-map .leaflet-control-attribution")).to_contain_text("Statistics Korea (KOSTAT)")
+    expect(page.locator("#zone-map .map-district-label", has_text="Mapo-gu")).to_have_count(1)
+    page.wait_for_load_state("networkidle")
+    assert [url for url in requested if not url.startswith(base_url)] == []

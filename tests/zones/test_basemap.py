@@ -1,0 +1,70 @@
+"""The offline base map: Seoul's districts and the Han river come from our own server, are valid and lie in
+Seoul, the pages that draw a map load nothing from another host, and they name the data's source and licence."""
+import json
+import re
+from pathlib import Path
+
+from shapely.geometry import box, shape
+from shapely.ops import unary_union
+
+from ..factories import ZoneFactory
+
+VENDOR = Path(__file__).resolve().parents[2] / "static" / "vendor" / "seoul-basemap"
+SEOUL = box(126.76, 37.42, 127.19, 37.71)  # Seoul's extent with a little margin, lon/lat
+ASSET = re.compile(r'\b(?:src|href|data-[a-z-]*url)="([^"]*)"')
+
+
+def _basemap():
+    return json.loads((VENDOR / "seoul.geojson").read_text(encoding="utf-8"))
+
+
+def test_base_map_has_the_25_districts_and_the_han_river_inside_seoul():
+    features = _basemap()["features"]
+    districts = [f for f in features if f["properties"]["kind"] == "district"]
+    assert len({f["properties"]["name_ko"] for f in districts}) == 25
+    assert {"마포구", "강서구", "서초구", "강남구", "영등포구", "성동구", "관악구"} <= {f["properties"]["name_ko"] for f in districts}
+    for feature in districts:
+        geometry = shape(feature["geometry"])
+        assert geometry.geom_type in ("Polygon", "MultiPolygon") and geometry.is_valid, feature["properties"]
+        assert SEOUL.contains(geometry), feature["properties"]
+        assert feature["properties"]["name_en"].endswith("-gu")
+    city = unary_union([shape(f["geometry"]) for f in districts])
+    assert 0.058 < city.area < 0.065  # about 605 km² in square degrees at this latitude: nothing lost in simplifying
+    river = [shape(f["geometry"]) for f in features if f["properties"]["kind"] == "river"]
+    assert len(river) == 1 and river[0].geom_type in ("LineString", "MultiLineString")
+    assert river[0].length > 0.2 and city.buffer(0.001).contains(river[0])  # some 25 km, through the city
+
+
+def test_base_map_is_small_and_carries_its_licence():
+    assert (VENDOR / "seoul.geojson").stat().st_size < 500_000
+    licence = (VENDOR / "LICENSE.md").read_text(encoding="utf-8")
+    assert "공공누리" in licence and "southkorea/seoul-maps" in licence and "tools/seoul_basemap.py" in licence
+    assert "Apache License" in (VENDOR / "LICENSE.seoul-maps").read_text(encoding="utf-8")
+
+
+def _map_pages(client):
+    ZoneFactory(code="MAPPED")
+    return ["/zones", "/zones/MAPPED"]
+
+
+def test_map_pages_load_only_local_assets(client, db):
+    for url in _map_pages(client):
+        with client.get(url) as page:
+            body = page.get_data(as_text=True)
+        assets = ASSET.findall(body)
+        assert any("vendor/seoul-basemap/seoul.geojson" in a for a in assets), url
+        foreign = [a for a in assets if re.match(r"(?:https?:)?//", a) and not a.startswith("http://localhost/")]
+        assert foreign == [], (url, foreign)
+    with client.get("/static/vendor/seoul-basemap/seoul.geojson") as served:
+        assert served.status_code == 200 and len(served.get_json()["features"]) == 26
+
+
+def test_map_pages_name_the_source_and_licence(client, db):
+    for url in _map_pages(client):
+        with client.get(url) as page:
+            body = page.get_data(as_text=True)
+        assert "Statistics Korea (KOSTAT)" in body and "Korea Open Government Licence type 1" in body, url
+        assert "No background map is configured" not in body
+    with client.get("/zones", headers={"Accept-Language": "ko"}) as page:
+        body = page.get_data(as_text=True)
+    assert "통계청" in body and "공공누리 제1유형" in body
