@@ -1,6 +1,10 @@
-"""Seoul's zones and the exemption types on offer (DESIGN §4). Boundaries are approximate
-rectangles or polygons drawn around the published location maps: labelled approximate."""
+"""Seoul's zones and the exemption types on offer (DESIGN §4). Boundaries are approximate, and labelled so:
+a zone that is a named dong or group of dongs follows those dongs' real boundaries (KOSTAT 2013, from
+zone_shapes.json, made by tools/seoul_basemap.py); the others are rectangles or polygons drawn around the
+published location maps."""
+import json
 from datetime import date
+from pathlib import Path
 
 AV = "autonomous_driving"
 TRIAL, QUICK, PERMIT = "trial_exemption", "quick_confirmation", "temporary_permit"
@@ -61,6 +65,13 @@ def _box(west, south, east, north):
     return {"type": "Polygon", "coordinates": [[[west, south], [east, south], [east, north], [west, north], [west, south]]]}
 
 
+_DONG_SHAPES = json.loads(Path(__file__).with_name("zone_shapes.json").read_text(encoding="utf-8"))
+
+
+def _dongs(code):
+    return _DONG_SHAPES[code]["geometry"]
+
+
 ZONES = [
     dict(code="SANGAM-AV", name_ko="상암 자율주행 시범운행지구", name_en="Sangam DMC autonomous-driving pilot district",
          district_ko="마포구", district_en="Mapo-gu", designation_ko="자율주행자동차 시범운행지구",
@@ -69,7 +80,7 @@ ZONES = [
          description_en="Designated a pilot district in December 2020; paid autonomous rides since 30 November 2021.",
          instruments=ALL_INSTRUMENTS, categories=[AV, "mobility", "data_ai", "robots"],
          area_m2=None, capacity=8, active_from=date(2020, 12, 10), active_until=None,
-         boundary=_box(126.8830, 37.5730, 126.9010, 37.5860),
+         boundary=_dongs("SANGAM-AV"),
          exemptions=["SC-AV-DRIVER", "AV-PASSENGER", "AV-FREIGHT", "AV-SAFETY", "SC-DATA", "SC-NET", "GENERIC"],
          history=[{"date": "2020-12-10", "event_ko": "자율주행 시범운행지구 지정", "event_en": "Designated autonomous-vehicle pilot district"},
                   {"date": "2021-11-30", "event_ko": "유상 운송 서비스 개시", "event_en": "Paid service started"}]),
@@ -110,7 +121,7 @@ ZONES = [
          description_en="Extended to the whole semi-industrial area in January 2026; cultural content added.",
          instruments=[TRIAL, QUICK], categories=["robots", "data_ai", "mobility", "other"],
          area_m2=None, capacity=6, active_from=date(2026, 1, 21), active_until=None,
-         boundary=_box(127.0400, 37.5360, 127.0660, 37.5490),
+         boundary=_dongs("SEONGSU-IT"),
          exemptions=["ROBOT-SIDEWALK", "SC-DATA", "GENERIC"], history=[]),
     dict(code="SUSEO-ROBOT", name_ko="수서 로봇 특정개발진흥지구", name_en="Suseo robot special development promotion district",
          district_ko="강남구", district_en="Gangnam-gu", designation_ko="특정개발진흥지구 (대상지 선정)",
@@ -118,7 +129,7 @@ ZONES = [
          description_ko="671,378 m² 로봇 산업 집적지.", description_en="671,378 m² robotics cluster.",
          instruments=[TRIAL, QUICK, PERMIT], categories=["robots", "drones", AV],
          area_m2=671_378, capacity=6, active_from=date(2026, 1, 21), active_until=None,
-         boundary=_box(127.0950, 37.4820, 127.1120, 37.4930),
+         boundary=_dongs("SUSEO-ROBOT"),
          exemptions=["ROBOT-SIDEWALK", "SC-DRONE", "SC-AV-DRIVER", "GENERIC"], history=[]),
     dict(code="GWANAK-SVALLEY", name_ko="관악 S밸리 R&D 벤처창업 특정개발진흥지구", name_en="Gwanak S-Valley R&D startup promotion district",
          district_ko="관악구", district_en="Gwanak-gu", designation_ko="특정개발진흥지구",
@@ -134,6 +145,6 @@ ZONES = [
          description_ko="2023년부터 운영.", description_en="Operating since 2023.",
          instruments=[QUICK, PERMIT], categories=["data_ai", "other"],
          area_m2=None, capacity=5, active_from=date(2023, 1, 1), active_until=None,
-         boundary=_box(126.9160, 37.5190, 126.9350, 37.5300),
+         boundary=_dongs("YEOUIDO-FIN"),
          exemptions=["SC-DATA", "GENERIC"], history=[]),
 ]

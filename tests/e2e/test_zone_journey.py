@@ -5,10 +5,11 @@ import json
 
 from playwright.sync_api import expect
 
+from sandbox.seed.catalogue import ZONES
+
 OFFICE, APPLICANT = "office@demo.kr", "applicant@demo.kr"
 DRAFT = "상암 자율주행 셔틀 (draft)"  # site at lon 126.8900, lat 37.5790
-SHIPPED = {"type": "Polygon", "coordinates": [[[126.8830, 37.5730], [126.9010, 37.5730], [126.9010, 37.5860],
-                                               [126.8830, 37.5860], [126.8830, 37.5730]]]}
+SHIPPED = next(z["boundary"] for z in ZONES if z["code"] == "SANGAM-AV")  # Sangam-dong's outline
 MOVED_EAST = {"type": "Polygon", "coordinates": [[[126.8950, 37.5730], [126.9010, 37.5730], [126.9010, 37.5860],
                                                   [126.8950, 37.5860], [126.8950, 37.5730]]]}
 

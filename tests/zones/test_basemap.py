@@ -68,3 +68,17 @@ def test_map_pages_name_the_source_and_licence(client, db):
     with client.get("/zones", headers={"Accept-Language": "ko"}) as page:
         body = page.get_data(as_text=True)
     assert "통계청" in body and "공공누리 제1유형" in body
+
+
+def test_zones_named_after_dongs_follow_the_real_dong_boundaries():
+    from sandbox.seed.catalogue import ZONES
+    districts = {f["properties"]["name_ko"]: shape(f["geometry"]) for f in _basemap()["features"]
+                 if f["properties"]["kind"] == "district"}
+    shipped = {z["code"]: z for z in ZONES}
+    for code in ("SANGAM-AV", "YEOUIDO-FIN", "SEONGSU-IT", "SUSEO-ROBOT"):
+        boundary = shape(shipped[code]["boundary"])
+        assert boundary.is_valid and len(boundary.exterior.coords) > 20, code  # a real outline, not a box
+        # Inside its own district (within the two simplifications' tolerance), and nowhere else.
+        assert districts[shipped[code]["district_ko"]].buffer(0.0005).contains(boundary), code
+    # The demo's Sangam sites and the applicant journey's point lie in Sangam-dong.
+    assert shape(shipped["SANGAM-AV"]["boundary"]).contains(shape({"type": "Point", "coordinates": [126.8900, 37.5790]}))
