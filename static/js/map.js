@@ -4,7 +4,7 @@
  *      data-geojson-url="/zones/map.geojson"   features to draw (zones: kind=zone, trials: kind=trial)
  *      data-source="site"                      id of a textarea holding GeoJSON, drawn live
  *      data-edit="point"                       a click writes a Point into that textarea
- *      data-basemap-url="/static/vendor/seoul-basemap/seoul.geojson"             offline base layer (districts, Han river)
+ *      data-basemap-url="/static/vendor/seoul-basemap/seoul.geojson"             offline base layer (districts, neighbours, Han river)
  *      data-basemap-attribution="..." data-lang="ko"                             its source, and which names to label
  *      data-tile-url="https://.../{z}/{x}/{y}.png" data-tile-attribution="..."   optional base map
  *      data-i18n='{"approximate": "...", ...}'>                                  translated strings
@@ -21,8 +21,9 @@
     site: { color: "#d1242f", weight: 3, fillColor: "#d1242f", fillOpacity: 0.35 }
   };
   var BASEMAP = {
-    district: { color: "#8a949e", weight: 1, fillColor: "#f4f5f6", fillOpacity: 1 },
-    river: { color: "#7db3e8", weight: 9, opacity: 0.9, lineCap: "round", lineJoin: "round" }
+    district: { color: "#8a949e", weight: 1, fillColor: "#f4f5f6", fillOpacity: 1, className: "map-basemap-district" },
+    neighbour: { color: "#b1b8be", weight: 1, fillColor: "#e6e9ec", fillOpacity: 1, className: "map-basemap-neighbour" },
+    river: { color: "#7db3e8", weight: 9, opacity: 0.9, lineCap: "round", lineJoin: "round", className: "map-basemap-river" }
   };
 
   function element(tag, className, text) {

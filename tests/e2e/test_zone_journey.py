@@ -73,12 +73,13 @@ def test_public_map_draws_seoul_districts_from_this_server(page, base_url):
     requested = []
     page.on("request", lambda request: requested.append(request.url))
     page.goto("/zones")
-    districts = page.locator("#zone-map .leaflet-basemap-pane path")
+    districts = page.locator("#zone-map .leaflet-basemap-pane path.map-basemap-district")
     expect(districts.first).to_be_visible()
-    assert districts.count() == 26  # the 25 districts and the Han river
+    assert districts.count() == 25
+    expect(page.locator("#zone-map .leaflet-basemap-pane path.map-basemap-river")).to_have_count(1)
     # Zones stay clickable above the base map.
     expect(page.locator("#zone-map .leaflet-overlay-pane path.leaflet-interactive").first).to_be_visible()
-    expect(page.locator("#zone-map .leaflet-control-attribution")).to_contain_text("Statistics Korea (KOSTAT)")
+    expect(page.locator("#zone-map .leaflet-control-attribution")).to_contain_text("Statistics Korea (KOSTAT, SGIS)")
     expect(page.locator("#zone-map .map-district-label", has_text="Mapo-gu")).to_have_count(1)
     page.wait_for_load_state("networkidle")
     assert [url for url in requested if not url.startswith(base_url)] == []

@@ -30,16 +30,22 @@ def test_base_map_has_the_25_districts_and_the_han_river_inside_seoul():
         assert feature["properties"]["name_en"].endswith("-gu")
     city = unary_union([shape(f["geometry"]) for f in districts])
     assert 0.058 < city.area < 0.065  # about 605 km² in square degrees at this latitude: nothing lost in simplifying
+    neighbours = {f["properties"]["name_ko"] for f in features if f["properties"]["kind"] == "neighbour"}
+    assert {"고양시덕양구", "구리시", "하남시", "성남시수정구", "광명시", "부천시"} <= neighbours
+    assert all(not shape(f["geometry"]).intersects(city.buffer(-0.001)) for f in features
+               if f["properties"]["kind"] == "neighbour")  # around Seoul, never over it
     river = [shape(f["geometry"]) for f in features if f["properties"]["kind"] == "river"]
     assert len(river) == 1 and river[0].geom_type in ("LineString", "MultiLineString")
-    assert river[0].length > 0.2 and city.buffer(0.001).contains(river[0])  # some 25 km, through the city
+    assert river[0].intersection(city.buffer(0.001)).length > 0.3  # some 40 km through the city
+    assert city.buffer(0.001).contains(river[0].interpolate(0.5, normalized=True))
 
 
 def test_base_map_is_small_and_carries_its_licence():
     assert (VENDOR / "seoul.geojson").stat().st_size < 500_000
     licence = (VENDOR / "LICENSE.md").read_text(encoding="utf-8")
-    assert "공공누리" in licence and "southkorea/seoul-maps" in licence and "tools/seoul_basemap.py" in licence
-    assert "Apache License" in (VENDOR / "LICENSE.seoul-maps").read_text(encoding="utf-8")
+    assert "Korea Open Government Licence" in licence and "southkorea/southkorea-maps" in licence
+    assert "tools/seoul_basemap.py" in licence
+    assert "공공누리 제 1유형" in (VENDOR / "LICENSE.kostat.md").read_text(encoding="utf-8")
 
 
 def _map_pages(client):
@@ -56,18 +62,18 @@ def test_map_pages_load_only_local_assets(client, db):
         foreign = [a for a in assets if re.match(r"(?:https?:)?//", a) and not a.startswith("http://localhost/")]
         assert foreign == [], (url, foreign)
     with client.get("/static/vendor/seoul-basemap/seoul.geojson") as served:
-        assert served.status_code == 200 and len(served.get_json()["features"]) == 26
+        assert served.status_code == 200 and served.get_json() == _basemap()
 
 
 def test_map_pages_name_the_source_and_licence(client, db):
     for url in _map_pages(client):
         with client.get(url) as page:
             body = page.get_data(as_text=True)
-        assert "Statistics Korea (KOSTAT)" in body and "Korea Open Government Licence type 1" in body, url
+        assert "Statistics Korea (KOSTAT, SGIS)" in body and "Korea Open Government Licence type 1" in body, url
         assert "No background map is configured" not in body
     with client.get("/zones", headers={"Accept-Language": "ko"}) as page:
         body = page.get_data(as_text=True)
-    assert "통계청" in body and "공공누리 제1유형" in body
+    assert "통계청" in body and "공공누리 제1유형" in body and "자치구" in body
 
 
 def test_zones_named_after_dongs_follow_the_real_dong_boundaries():
