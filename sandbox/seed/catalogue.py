@@ -1,5 +1,5 @@
 """Seoul's zones and the exemption types on offer (DESIGN §4). Boundaries are approximate, and labelled so:
-a zone that is a named dong or group of dongs follows those dongs' real boundaries (KOSTAT 2013, from
+a zone that is a named dong or group of dongs follows those dongs' real boundaries (KOSTAT 2018, from
 zone_shapes.json, made by tools/seoul_basemap.py); the others are rectangles or polygons drawn around the
 published location maps."""
 import json
